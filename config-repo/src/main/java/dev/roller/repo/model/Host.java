@@ -1,0 +1,20 @@
+package dev.roller.repo.model;
+
+import java.util.Map;
+
+/**
+ * A host: {@code hosts/<fqdn>.yml}. Its params have the highest precedence; its packages pin
+ * versions over the hostclass's (a canary) or add packages.
+ */
+public record Host(
+    String name,
+    String hostclass,
+    String datacenter,
+    Map<String, Object> params,
+    Map<String, String> packages,
+    Origin origin) {
+  public Host {
+    params = Params.copyOf(params);
+    packages = Params.copyOf(packages);
+  }
+}

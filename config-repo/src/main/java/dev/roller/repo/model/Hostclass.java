@@ -1,0 +1,22 @@
+package dev.roller.repo.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A hostclass: {@code hostclasses/<name>.yml}. {@code packages} keeps the file's order, which is
+ * the order services start in (and stop in reverse).
+ */
+public record Hostclass(
+    String name,
+    String description,
+    Map<String, String> packages,
+    Map<String, Object> params,
+    List<String> peers,
+    Origin origin) {
+  public Hostclass {
+    packages = Params.copyOf(packages);
+    params = Params.copyOf(params);
+    peers = List.copyOf(peers);
+  }
+}

@@ -1,0 +1,97 @@
+package dev.roller.repo.resolve;
+
+import dev.roller.repo.ConfigRepo;
+import dev.roller.repo.model.Datacenter;
+import dev.roller.repo.model.Host;
+import dev.roller.repo.model.Hostclass;
+import dev.roller.repo.model.Origin;
+import dev.roller.repo.model.PackageRef;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Resolves a host's spec from its three files. Params merge by top-level key: host over hostclass
+ * over datacenter (a key keeps the position where it first appeared). Packages: the hostclass's,
+ * in order, with the host's pins replacing versions in place; packages only the host names come
+ * last, in its file's order. Stateless and thread-safe.
+ */
+public final class SpecResolver {
+  private final ConfigRepo repo;
+
+  public SpecResolver(ConfigRepo repo) {
+    this.repo = repo;
+  }
+
+  private record Sourced<V>(V value, Origin origin, String key) {
+    String at() {
+      return origin.at(key);
+    }
+  }
+
+  public ResolvedSpec resolve(Host host) {
+    Hostclass hostclass = repo.hostclasses().get(host.hostclass());
+    Map<String, List<Peer>> peers = new LinkedHashMap<>();
+    for (String peerClass : hostclass.peers()) {
+      List<Peer> list = new ArrayList<>();
+      for (String name : repo.index().hosts(peerClass, host.datacenter())) {
+        Host peer = repo.hosts().get(name);
+        list.add(new Peer(name, values(params(peer))));
+      }
+      peers.put(peerClass, list);
+    }
+    List<PackageRef> packages = new ArrayList<>();
+    packages(hostclass, host).forEach((name, version) -> packages.add(new PackageRef(name, version.value())));
+    return new ResolvedSpec(host.name(), host.hostclass(), host.datacenter(), repo.commit(),
+        packages, values(params(host)), peers);
+  }
+
+  public Explanation explain(Host host) {
+    Hostclass hostclass = repo.hostclasses().get(host.hostclass());
+    Map<String, String> params = new LinkedHashMap<>();
+    params(host).forEach((key, value) -> params.put(key, value.at()));
+    Map<String, String> packages = new LinkedHashMap<>();
+    packages(hostclass, host).forEach((name, version) -> packages.put(name, version.at()));
+    return new Explanation(params, packages);
+  }
+
+  /** The effective package versions of {@code host}: the hostclass's with the host's pins and additions. */
+  public static Map<String, String> packageVersions(Hostclass hostclass, Host host) {
+    if (host.packages().isEmpty()) {
+      return hostclass.packages();
+    }
+    Map<String, String> out = new LinkedHashMap<>(hostclass.packages());
+    out.putAll(host.packages());
+    return out;
+  }
+
+  private Map<String, Sourced<Object>> params(Host host) {
+    Datacenter datacenter = repo.datacenters().get(host.datacenter());
+    Hostclass hostclass = repo.hostclasses().get(host.hostclass());
+    Map<String, Sourced<Object>> merged = new LinkedHashMap<>();
+    layer(merged, datacenter.params(), datacenter.origin());
+    layer(merged, hostclass.params(), hostclass.origin());
+    layer(merged, host.params(), host.origin());
+    return merged;
+  }
+
+  private static <V> void layer(Map<String, Sourced<V>> merged, Map<String, V> values, Origin origin) {
+    values.forEach((key, value) -> merged.put(key, new Sourced<>(value, origin, "params." + key)));
+  }
+
+  private static Map<String, Sourced<String>> packages(Hostclass hostclass, Host host) {
+    Map<String, Sourced<String>> out = new LinkedHashMap<>();
+    hostclass.packages().forEach((name, version) ->
+        out.put(name, new Sourced<>(version, hostclass.origin(), "packages." + name)));
+    host.packages().forEach((name, version) ->
+        out.put(name, new Sourced<>(version, host.origin(), "packages." + name)));
+    return out;
+  }
+
+  private static <V> Map<String, V> values(Map<String, Sourced<V>> sourced) {
+    Map<String, V> out = new LinkedHashMap<>();
+    sourced.forEach((key, value) -> out.put(key, value.value()));
+    return out;
+  }
+}

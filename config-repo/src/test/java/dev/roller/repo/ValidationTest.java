@@ -1,0 +1,254 @@
+package dev.roller.repo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One test per validation rule, each asserting the {@code path:line} a user would be sent to. */
+class ValidationTest {
+  @TempDir Path dir;
+  TestRepo repo;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    repo = TestRepo.minimal(dir);
+  }
+
+  private List<String> problems() throws Exception {
+    ConfigRepoException e = assertThrows(ConfigRepoException.class, repo::commitAndLoad);
+    assertTrue(e.getMessage().contains("in the config repo"), e.getMessage());
+    return e.problems().stream().map(Problem::toString).toList();
+  }
+
+  /** Asserts a problem starting with {@code at} (e.g. {@code "hosts/x.yml:3: "}) that contains {@code text}. */
+  private static void assertProblem(List<String> problems, String at, String text) {
+    for (String p : problems) {
+      if (p.startsWith(at) && p.contains(text)) {
+        return;
+      }
+    }
+    fail("expected a problem at " + at + " containing '" + text + "', got:\n  " + String.join("\n  ", problems));
+  }
+
+  @Test
+  void minimalRepoIsValid() throws Exception {
+    ConfigRepo loaded = repo.commitAndLoad();
+    assertEquals(1, loaded.hosts().size());
+  }
+
+  @Test
+  void unknownKeyIsReportedWithItsLine() throws Exception {
+    repo.write("hosts/web1.dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\nworkers: 16\n");
+    assertProblem(problems(), "hosts/web1.dc1.example.com.yml:3: ", "unknown key \"workers\"");
+  }
+
+  @Test
+  void wrongTypeIsReported() throws Exception {
+    repo.write("hostclasses/web.yml", "description: x\npackages:\n  - hello-web\n");
+    assertProblem(problems(), "hostclasses/web.yml:3: ", "'packages' must be a mapping");
+  }
+
+  @Test
+  void uidMustBeAWholeNumber() throws Exception {
+    repo.write("users/alice.yml", "hostclasses: [web]\nuid: two\n");
+    assertProblem(problems(), "users/alice.yml:2: ", "'uid' must be a whole number");
+  }
+
+  @Test
+  void missingRequiredKeyIsReported() throws Exception {
+    repo.write("hosts/web1.dc1.example.com.yml", "hostclass: web\n");
+    assertProblem(problems(), "hosts/web1.dc1.example.com.yml:1: ", "missing 'datacenter'");
+  }
+
+  @Test
+  void badFileNameIsReported() throws Exception {
+    repo.write("hosts/Web2.Example.com.yml", "hostclass: web\ndatacenter: dc1\n");
+    assertProblem(problems(), "hosts/Web2.Example.com.yml:1: ", "bad host name \"Web2.Example.com\"");
+  }
+
+  @Test
+  void badHostclassFileNameIsReported() throws Exception {
+    repo.write("hostclasses/Web_Tier!.yml", "description: x\n");
+    assertProblem(problems(), "hostclasses/Web_Tier!.yml:1: ", "bad hostclass name");
+  }
+
+  @Test
+  void nonYamlFileInAFolderIsReported() throws Exception {
+    repo.write("hosts/web2.dc1.example.com.yaml", "hostclass: web\ndatacenter: dc1\n");
+    assertProblem(problems(), "hosts/web2.dc1.example.com.yaml:1: ", "not a .yml file");
+  }
+
+  @Test
+  void hostilePathNamesAreProblemsNotCrashes() throws Exception {
+    repo.write("users/" + "a".repeat(200) + ".yml", "uid: 3000\n");
+    repo.write("users/.hidden.yml", "uid: 3001\n");
+    List<String> problems = problems();
+    assertProblem(problems, "users/" + "a".repeat(200) + ".yml:1: ", "(200 characters)");
+    assertProblem(problems, "users/.hidden.yml:1: ", "bad login");
+  }
+
+  @Test
+  void hostileReferencesAreBadNames() throws Exception {
+    repo.write("hosts/web1.dc1.example.com.yml", "hostclass: ../../etc/passwd\ndatacenter: \"dc1\\0\"\n");
+    List<String> problems = problems();
+    assertProblem(problems, "hosts/web1.dc1.example.com.yml:1: ", "bad hostclass name \"../../etc/passwd\"");
+    assertProblem(problems, "hosts/web1.dc1.example.com.yml:2: ", "bad datacenter name \"dc1\\x00\"");
+  }
+
+  @Test
+  void unknownHostclassAndDatacenterAreReportedAtTheirLines() throws Exception {
+    repo.write("hosts/web1.dc1.example.com.yml", "# a comment\nhostclass: webb\ndatacenter: dc9\n");
+    List<String> problems = problems();
+    assertProblem(problems, "hosts/web1.dc1.example.com.yml:2: ", "unknown hostclass \"webb\": there is no hostclasses/webb.yml");
+    assertProblem(problems, "hosts/web1.dc1.example.com.yml:3: ", "unknown datacenter \"dc9\"");
+  }
+
+  @Test
+  void unknownPeerIsReported() throws Exception {
+    repo.write("hostclasses/lb.yml", "description: lb\npeers:\n  - web\n  - webz\n");
+    assertProblem(problems(), "hostclasses/lb.yml:4: ", "peers name unknown hostclass \"webz\"");
+  }
+
+  @Test
+  void userNamingAnUnknownHostclassIsReported() throws Exception {
+    repo.write("users/bob.yml", "uid: 2002\nhostclasses:\n  - web\n  - dbz\n");
+    assertProblem(problems(), "users/bob.yml:4: ", "unknown hostclass \"dbz\"");
+  }
+
+  @Test
+  void sudoWhereTheAccountDoesNotExistIsReported() throws Exception {
+    repo.write("hostclasses/db.yml", "description: db\n");
+    repo.write("users/bob.yml", "uid: 2002\nhostclasses: [web]\nsudo: [db]\n");
+    assertProblem(problems(), "users/bob.yml:3: ", "the account does not exist there");
+  }
+
+  @Test
+  void versionRangeIsNotExact() throws Exception {
+    repo.write("hostclasses/web.yml", "packages:\n  hello-web: \">=1.0\"\n  foreman: 1.0.0\n");
+    assertProblem(problems(), "hostclasses/web.yml:2: ", "packages.hello-web: bad version \">=1.0\": expected an exact version");
+  }
+
+  @Test
+  void missingVersionIsReported() throws Exception {
+    repo.write("hosts/web1.dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\npackages:\n  hello-web:\n");
+    assertProblem(problems(), "hosts/web1.dc1.example.com.yml:4: ", "packages.hello-web has no value");
+  }
+
+  @Test
+  void badPackageNameIsReported() throws Exception {
+    repo.write("hostclasses/web.yml", "packages:\n  Hello_Web: 1.0.0\n");
+    assertProblem(problems(), "hostclasses/web.yml:2: ", "bad package name \"Hello_Web\"");
+  }
+
+  @Test
+  void duplicateUidIsReported() throws Exception {
+    repo.write("users/bob.yml", "hostclasses: [web]\nuid: 2001\n");
+    assertProblem(problems(), "users/bob.yml:2: ", "duplicate uid 2001: users/alice.yml has it too");
+  }
+
+  @Test
+  void duplicateKeyIsReported() throws Exception {
+    repo.write("hostclasses/web.yml", "params:\n  a: 1\n  a: 2\ndescription: x\ndescription: y\n");
+    List<String> problems = problems();
+    assertProblem(problems, "hostclasses/web.yml:3: ", "duplicate key 'params.a' (first at line 2)");
+    assertProblem(problems, "hostclasses/web.yml:5: ", "duplicate key 'description' (first at line 4)");
+  }
+
+  @Test
+  void nestedFolderIsReportedOnce() throws Exception {
+    repo.write("hosts/extra/web2.dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\n");
+    repo.write("hosts/extra/web3.dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\n");
+    List<String> problems = problems();
+    assertProblem(problems, "hosts/extra/web2.dc1.example.com.yml:1: ", "nested folder \"hosts/extra/\"");
+    assertEquals(1, problems.stream().filter(p -> p.contains("nested folder")).count(), problems.toString());
+  }
+
+  @Test
+  void unexpectedTopLevelFolderIsReported() throws Exception {
+    repo.write("roles/web.yml", "x: 1\n");
+    repo.write("README.md", "top-level files are fine\n");
+    List<String> problems = problems();
+    assertProblem(problems, "roles/web.yml:1: ", "unexpected top-level folder \"roles/\"");
+    assertEquals(1, problems.size(), problems.toString());
+  }
+
+  @Test
+  void yamlSyntaxErrorHasItsLine() throws Exception {
+    repo.write("datacenters/dc1.yml", "description: first\nparams:\n  ntp_server: [unclosed\n  other: 1\n");
+    assertProblem(problems(), "datacenters/dc1.yml:", "YAML syntax error");
+  }
+
+  @Test
+  void yamlSyntaxErrorLineIsExact() throws Exception {
+    repo.write("datacenters/dc1.yml", "description: first\nparams:\n\tntp: x\n");
+    assertProblem(problems(), "datacenters/dc1.yml:3: ", "YAML syntax error");
+  }
+
+  @Test
+  void fileThatIsNotUtf8IsReportedWithItsLine() throws Exception {
+    byte[] latin1 = "description: first\nparams:\n  city: M\u00fcnchen\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    repo.write("datacenters/dc1.yml", latin1);
+    assertProblem(problems(), "datacenters/dc1.yml:3: ", "not valid UTF-8");
+  }
+
+  @Test
+  void emptyFileAndNonMappingAreReported() throws Exception {
+    repo.write("datacenters/dc2.yml", "");
+    repo.write("datacenters/dc3.yml", "- a\n- b\n");
+    List<String> problems = problems();
+    assertProblem(problems, "datacenters/dc2.yml:1: ", "empty file");
+    assertProblem(problems, "datacenters/dc3.yml:1: ", "expected a mapping of keys to values at the top, got a list");
+  }
+
+  @Test
+  void badSshKeyIsReported() throws Exception {
+    repo.write("users/alice.yml", "uid: 2001\nhostclasses: [web]\nssh_keys:\n  - ssh-ed25519 not*base64 alice@x\n"
+        + "  - ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl bob\n");
+    List<String> problems = problems();
+    assertProblem(problems, "users/alice.yml:4: ", "not valid base64");
+    assertProblem(problems, "users/alice.yml:5: ", "key data is a \"ssh-ed25519\" key but the line says ssh-rsa");
+  }
+
+  @Test
+  void badDotfileNameIsReported() throws Exception {
+    repo.write("users/alice.yml", "uid: 2001\nhostclasses: [web]\nfiles:\n  .profile: x\n  ../.bashrc: y\n");
+    assertProblem(problems(), "users/alice.yml:5: ", "bad dotfile name \"../.bashrc\"");
+  }
+
+  @Test
+  void badParamNameIsReported() throws Exception {
+    repo.write("datacenters/dc1.yml", "params:\n  ntp-server: x\n");
+    assertProblem(problems(), "datacenters/dc1.yml:2: ", "bad param name \"ntp-server\"");
+  }
+
+  @Test
+  void symlinkIsReportedNotFollowed() throws Exception {
+    java.nio.file.Files.createSymbolicLink(dir.resolve("hosts/web2.dc1.example.com.yml"), Path.of("../users/alice.yml"));
+    assertProblem(problems(), "hosts/web2.dc1.example.com.yml:1: ", "symbolic link");
+  }
+
+  @Test
+  void everyProblemIsReportedInOneRun() throws Exception {
+    repo.write("hosts/web1.dc1.example.com.yml", "hostclass: nope\ndatacenter: dc1\n");
+    repo.write("users/bob.yml", "uid: 2001\n");
+    repo.write("hostclasses/web.yml", "packages: {hello-web: \"~1\"}\n");
+    repo.write("stray/x.yml", "a: 1\n");
+    List<String> problems = problems();
+    assertEquals(4, problems.size(), problems.toString());
+    assertEquals(problems.stream().sorted().toList(), problems, "sorted by file and line");
+  }
+
+  @Test
+  void referenceToABrokenFileIsNotReportedTwice() throws Exception {
+    repo.write("hostclasses/web.yml", "packages: [x]\n");
+    List<String> problems = problems();
+    assertEquals(1, problems.size(), problems.toString());
+  }
+}
