@@ -25,7 +25,6 @@ public final class Fields {
   private final Problems problems;
   private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
   private final Map<String, Integer> lines;
-  private PlainValues plainValues;
 
   /**
    * @param lines where each read value's line is recorded, under {@code prefix + key}
@@ -169,10 +168,7 @@ public final class Fields {
         problems.add(line(valueNode), problem);
         return;
       }
-      if (plainValues == null) {
-        plainValues = new PlainValues();
-      }
-      out.put(name, plainValues.toJava(valueNode));
+      out.put(name, PlainValues.INSTANCE.get().toJava(valueNode));
     });
     return out;
   }
@@ -238,6 +234,9 @@ public final class Fields {
 
   /** Turns a YAML node into plain Java values (String, Integer, Boolean, List, Map...). */
   private static final class PlainValues extends SafeConstructor {
+    /** Costly to build and not thread-safe: one per thread, reused ({@code constructDocument} resets it). */
+    static final ThreadLocal<PlainValues> INSTANCE = ThreadLocal.withInitial(PlainValues::new);
+
     private PlainValues() {
       super(new LoaderOptions());
     }

@@ -52,7 +52,14 @@ public final class YamlDocument {
     return Optional.of(mapping);
   }
 
+  /** A {@link Yaml} is costly to build and not thread-safe: one per thread, reused. */
+  private static final ThreadLocal<Yaml> YAML = ThreadLocal.withInitial(YamlDocument::newYaml);
+
   private static Yaml yaml() {
+    return YAML.get();
+  }
+
+  private static Yaml newYaml() {
     LoaderOptions options = new LoaderOptions();
     options.setMaxAliasesForCollections(20);
     options.setNestingDepthLimit(32);

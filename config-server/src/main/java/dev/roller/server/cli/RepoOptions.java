@@ -3,6 +3,8 @@ package dev.roller.server.cli;
 import dev.roller.repo.ConfigRepo;
 import dev.roller.repo.ConfigRepoException;
 import dev.roller.repo.source.FolderSource;
+import dev.roller.repo.source.GitRepo;
+import dev.roller.repo.source.RepoTree;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,13 +18,27 @@ final class RepoOptions {
       description = "Read this commit, branch or tag from git instead of the folder's files (a bare repository is read at HEAD).")
   String rev;
 
+  /** How long the last {@link #load} spent reading files, and validating and indexing them. */
+  long readNanos;
+  long validateNanos;
+
   ConfigRepo load() throws ConfigRepoException {
-    if (rev != null) {
-      return ConfigRepo.loadGit(dir, rev);
+    long start = System.nanoTime();
+    RepoTree tree;
+    String at = rev != null ? rev : FolderSource.isBareGit(dir) ? "HEAD" : null;
+    if (at != null) {
+      try (GitRepo git = GitRepo.open(dir)) {
+        tree = git.read(at);
+      }
+    } else {
+      tree = FolderSource.read(dir);
     }
-    if (FolderSource.isBareGit(dir)) {
-      return ConfigRepo.loadGit(dir, "HEAD");
+    long read = System.nanoTime();
+    readNanos = read - start;
+    try {
+      return ConfigRepo.load(tree);
+    } finally {
+      validateNanos = System.nanoTime() - read;
     }
-    return ConfigRepo.loadFolder(dir);
   }
 }
