@@ -61,6 +61,11 @@ public final class Fields {
     return entries.containsKey(key) && !isNull(entries.get(key).getValueNode());
   }
 
+  /** The value node of {@code key}, when it is present and not null (for nested structures). */
+  public java.util.Optional<Node> node(String key) {
+    return has(key) ? java.util.Optional.of(entries.get(key).getValueNode()) : java.util.Optional.empty();
+  }
+
   public int line(String key) {
     NodeTuple tuple = entries.get(key);
     return tuple == null ? 1 : line(tuple.getKeyNode());

@@ -1,0 +1,8 @@
+package dev.roller.pkg.tar;
+
+import dev.roller.pkg.Sha256;
+import dev.roller.pkg.manifest.Manifest;
+import java.nio.file.Path;
+
+/** A tarball written by {@link PackageBuilder}: where, its identity and size, and its manifest. */
+public record BuiltPackage(Path file, Sha256 sha256, long size, Manifest manifest) {}

@@ -1,0 +1,7 @@
+package dev.roller.pkg.tar;
+
+import dev.roller.pkg.Sha256;
+import java.nio.file.Path;
+
+/** A tarball extracted by {@link SafeExtractor}: where, the tarball's sha256 and size, what it held. */
+public record Extracted(Path dir, Sha256 sha256, long tarballSize, int entries, long bytes) {}
