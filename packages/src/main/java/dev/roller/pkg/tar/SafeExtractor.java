@@ -17,14 +17,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Extracts a package tarball, streaming, without trusting it. The tarball's sha256 is computed
@@ -45,6 +42,10 @@ public final class SafeExtractor {
 
   private static final String TEMP_MARK = ".tmp-";
   private static final int BUFFER = 1 << 16;
+  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> EXECUTABLE =
+      PosixFilePermissions.fromString("rwxr-xr-x");
+  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> REGULAR =
+      PosixFilePermissions.fromString("rw-r--r--");
 
   private final Limits limits;
 
@@ -67,13 +68,13 @@ public final class SafeExtractor {
       MessageDigest digest = Sha256.newDigest();
       CountingInputStream counted = new CountingInputStream(new BufferedInputStream(tarball, BUFFER));
       DigestInputStream raw = new DigestInputStream(counted, digest);
-      Tally tally = new Tally();
+      EntryValidator validator = new EntryValidator(limits);
       try {
         GZIPInputStream gzip = new GZIPInputStream(raw, BUFFER);
         TarArchiveInputStream tar = new TarArchiveInputStream(gzip, "UTF-8");
         TarArchiveEntry entry;
         while ((entry = tar.getNextEntry()) != null) {
-          write(tar, entry, temp, tally);
+          write(tar, entry, temp, validator);
         }
         gzip.transferTo(OutputStream.nullOutputStream());
       } catch (ZipException | java.io.EOFException e) {
@@ -94,7 +95,7 @@ public final class SafeExtractor {
         deleteTree(temp);
       }
       done = true;
-      return new Extracted(destination, actual, counted.count(), tally.entries, tally.bytes);
+      return new Extracted(destination, actual, counted.count(), validator.entries(), validator.bytes());
     } finally {
       if (!done) {
         deleteTree(temp);
@@ -102,94 +103,28 @@ public final class SafeExtractor {
     }
   }
 
-  private static final class Tally {
-    final Set<String> paths = new HashSet<>();
-    final Set<String> files = new HashSet<>();
-    final Set<String> links = new HashSet<>();
-    int entries;
-    long bytes;
-  }
-
-  private void write(TarArchiveInputStream tar, TarArchiveEntry entry, Path root, Tally tally) throws IOException {
-    String name = entry.getName();
-    String path = TreeRules.canonicalPath(name);
-    String at = "entry " + NameRule.quote(path);
-    if (++tally.entries > limits.maxEntries()) {
-      throw new IllegalArgumentException("more than " + limits.maxEntries() + " entries: the package is too large");
-    }
-    if (!tally.paths.add(path)) {
-      throw new IllegalArgumentException(at + " appears twice");
-    }
-    if ((entry.getMode() & 06000) != 0) {
-      throw new IllegalArgumentException(at + " has the setuid or setgid bit (mode " + Integer.toOctalString(entry.getMode()) + ")");
-    }
-    checkParents(path, tally, at);
-    Path target = root.resolve(path);
-    // Dispatch on the type flag itself: commons-compress's isFile() is also true for devices and fifos.
-    byte type = entry.getLinkFlag();
-    boolean regular = type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM || type == TarConstants.LF_CONTIG;
-    if (type == TarConstants.LF_DIR || (regular && name.endsWith("/"))) {
+  private static void write(TarArchiveInputStream tar, TarArchiveEntry entry, Path root, EntryValidator validator)
+      throws IOException {
+    EntryValidator.Checked checked = validator.check(entry);
+    Path target = root.resolve(checked.path());
+    if (checked.kind() == EntryValidator.Kind.DIRECTORY) {
       Files.createDirectories(target);
       return;
     }
     Files.createDirectories(target.getParent());
-    if (type == TarConstants.LF_SYMLINK) {
-      TreeRules.checkLinkTarget(path, entry.getLinkName());
-      Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
-      tally.links.add(path);
-    } else if (type == TarConstants.LF_LINK) {
-      String linked = TreeRules.canonicalPath(entry.getLinkName());
-      if (!tally.files.contains(linked)) {
-        throw new IllegalArgumentException(at + " is a hard link to " + NameRule.quote(entry.getLinkName())
-            + ", which is not an earlier file of the package");
-      }
-      Files.createLink(target, root.resolve(linked));
-      tally.files.add(path);
-    } else if (regular && !entry.isSparse()) {
-      tally.bytes += entry.getSize();
-      if (tally.bytes > limits.maxBytes()) {
-        throw new IllegalArgumentException("the tree is larger than the limit of " + limits.maxBytes() + " bytes (at " + at + ")");
-      }
-      boolean executable = (entry.getMode() & 0100) != 0;
-      try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        long copied = tar.transferTo(out);
-        if (copied != entry.getSize()) {
-          throw new java.io.EOFException(at + " is truncated");
+    switch (checked.kind()) {
+      case SYMLINK -> Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
+      case HARDLINK -> Files.createLink(target, root.resolve(checked.hardLinkTarget()));
+      default -> {
+        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          if (tar.transferTo(out) != entry.getSize()) {
+            throw new java.io.EOFException("entry " + NameRule.quote(checked.path()) + " is truncated");
+          }
         }
+        boolean executable = (entry.getMode() & 0100) != 0;
+        Files.setPosixFilePermissions(target, executable ? EXECUTABLE : REGULAR);
       }
-      Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
-      tally.files.add(path);
-    } else {
-      throw new IllegalArgumentException(at + " is a " + describe(entry) + ": a package holds only files, folders and links");
     }
-  }
-
-  /** Refuses a path that goes through a link of the package: writing there could land anywhere. */
-  private static void checkParents(String path, Tally tally, String at) {
-    int slash = path.indexOf('/');
-    while (slash >= 0) {
-      String parent = path.substring(0, slash);
-      if (tally.links.contains(parent)) {
-        throw new IllegalArgumentException(at + " goes through the symbolic link " + NameRule.quote(parent));
-      }
-      if (tally.files.contains(parent)) {
-        throw new IllegalArgumentException(at + " is inside " + NameRule.quote(parent) + ", which is a file");
-      }
-      slash = path.indexOf('/', slash + 1);
-    }
-  }
-
-  private static String describe(TarArchiveEntry entry) {
-    if (entry.isCharacterDevice() || entry.isBlockDevice()) {
-      return "device";
-    }
-    if (entry.isFIFO()) {
-      return "fifo";
-    }
-    if (entry.isSparse()) {
-      return "sparse file";
-    }
-    return "entry of unsupported type '" + (char) entry.getLinkFlag() + "'";
   }
 
   /** Deletes what extractions killed part-way left in {@code parent}. */

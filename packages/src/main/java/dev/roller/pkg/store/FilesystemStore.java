@@ -1,0 +1,162 @@
+package dev.roller.pkg.store;
+
+import dev.roller.pkg.PackageException;
+import dev.roller.pkg.Sha256;
+import dev.roller.repo.model.NameRule;
+import dev.roller.repo.model.PackageRef;
+import dev.roller.repo.model.VersionOrder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A package store in a local folder (the embedded default): {@code <root>/packages/<name>/<version>.tar.gz}
+ * with the sha256 in a {@code .sha256} file beside it.
+ *
+ * <p>A put writes a hidden temporary file, fsyncs it, and hard-links it to its final name, which
+ * fails if the name exists: so a reader sees a whole tarball or none, and of racing writers
+ * exactly one wins. The winner then writes the {@code .sha256} file (temp, fsync, rename); if it
+ * died first, the next reader recomputes it from the tarball, which never changes.
+ */
+public final class FilesystemStore implements PackageStore {
+  private static final String SHA_SUFFIX = ".sha256";
+
+  private final Path root;
+
+  public FilesystemStore(Path root) {
+    this.root = root.toAbsolutePath();
+  }
+
+  private Path tarball(PackageRef id) {
+    return root.resolve(StoreKeys.tarball(id));
+  }
+
+  @Override
+  public Optional<StoredPackage> head(PackageRef id) throws IOException {
+    Path file = tarball(id);
+    try {
+      long size = Files.size(file);
+      return Optional.of(new StoredPackage(id, sha256(file), size));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public InputStream open(PackageRef id) throws IOException, NoSuchPackageException {
+    try {
+      return Files.newInputStream(tarball(id));
+    } catch (NoSuchFileException e) {
+      throw new NoSuchPackageException(id, root.toString());
+    }
+  }
+
+  @Override
+  public PutResult put(PackageRef id, Path tarball, Sha256 sha256) throws IOException, PackageException {
+    Path target = tarball(id);
+    Files.createDirectories(target.getParent());
+    Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+    try {
+      MessageDigest digest = Sha256.newDigest();
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+          OutputStream out = new DigestOutputStream(Channels.newOutputStream(channel), digest)) {
+        Files.copy(tarball, out);
+        out.flush();
+        channel.force(true);
+      }
+      Sha256 copied = Sha256.of(digest);
+      if (!copied.equals(sha256)) {
+        throw new PackageException(tarball + " changed while it was stored: sha256 " + copied + ", expected " + sha256);
+      }
+      try {
+        Files.createLink(target, temp);
+      } catch (FileAlreadyExistsException e) {
+        Sha256 stored = sha256(target);
+        if (stored.equals(sha256)) {
+          return PutResult.UNCHANGED;
+        }
+        throw new PackageConflictException(id, stored, sha256);
+      }
+      writeSha(target, sha256);
+      return PutResult.CREATED;
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  @Override
+  public List<String> names() throws IOException {
+    Path dir = root.resolve(StoreKeys.PACKAGES);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> children = Files.list(dir)) {
+      return children.map(p -> p.getFileName().toString()).filter(NameRule.PACKAGE::matches).sorted().toList();
+    }
+  }
+
+  @Override
+  public List<StoredPackage> versions(String name) throws IOException {
+    Path dir = root.resolve(StoreKeys.versionsOf(name));
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<StoredPackage> out = new ArrayList<>();
+    try (Stream<Path> children = Files.list(dir)) {
+      for (Path child : children.toList()) {
+        String version = StoreKeys.versionOf(name, StoreKeys.versionsOf(name) + child.getFileName());
+        if (version != null) {
+          head(new PackageRef(name, version)).ifPresent(out::add);
+        }
+      }
+    }
+    out.sort(Comparator.comparing(p -> p.id().version(), VersionOrder.INSTANCE));
+    return out;
+  }
+
+  private Sha256 sha256(Path tarball) throws IOException {
+    Path shaFile = tarball.resolveSibling(tarball.getFileName() + SHA_SUFFIX);
+    try {
+      return new Sha256(Files.readString(shaFile, StandardCharsets.US_ASCII).strip());
+    } catch (NoSuchFileException | IllegalArgumentException e) {
+      // The writer died before writing it, or it was damaged: the tarball itself is the truth.
+      MessageDigest digest = Sha256.newDigest();
+      try (InputStream in = Files.newInputStream(tarball)) {
+        in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), digest));
+      }
+      Sha256 sha = Sha256.of(digest);
+      writeSha(tarball, sha);
+      return sha;
+    }
+  }
+
+  private static void writeSha(Path tarball, Sha256 sha256) throws IOException {
+    Path shaFile = tarball.resolveSibling(tarball.getFileName() + SHA_SUFFIX);
+    Path temp = Files.createTempFile(tarball.getParent(), "." + shaFile.getFileName() + ".", ".tmp");
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        channel.write(java.nio.ByteBuffer.wrap((sha256.hex() + "\n").getBytes(StandardCharsets.US_ASCII)));
+        channel.force(true);
+      }
+      Files.move(temp, shaFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+}

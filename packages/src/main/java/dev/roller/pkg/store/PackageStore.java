@@ -1,0 +1,44 @@
+package dev.roller.pkg.store;
+
+import dev.roller.pkg.PackageException;
+import dev.roller.pkg.Sha256;
+import dev.roller.repo.model.PackageRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where package tarballs live, keyed {@code packages/<name>/<version>.tar.gz} with their sha256
+ * alongside. A name-version is write-once: putting other bytes under it is refused, putting the
+ * same bytes again is a no-op. Implementations are thread-safe, and safe to share between
+ * processes: concurrent puts of one name-version leave exactly one winner.
+ */
+public interface PackageStore {
+  enum PutResult {
+    /** The package was stored. */
+    CREATED,
+    /** The same bytes were already stored under that name-version: nothing changed. */
+    UNCHANGED
+  }
+
+  /** The stored package's sha256 and size, or empty if it is not stored. */
+  Optional<StoredPackage> head(PackageRef id) throws IOException;
+
+  /** The tarball's bytes. The caller closes the stream. */
+  InputStream open(PackageRef id) throws IOException, NoSuchPackageException;
+
+  /**
+   * Stores {@code tarball}, whose sha256 the caller has computed, under {@code id}.
+   *
+   * @throws PackageConflictException if other bytes are stored under {@code id}
+   */
+  PutResult put(PackageRef id, Path tarball, Sha256 sha256) throws IOException, PackageException;
+
+  /** Every stored package name, sorted. */
+  List<String> names() throws IOException;
+
+  /** Every stored version of {@code name}, sorted by version. */
+  List<StoredPackage> versions(String name) throws IOException;
+}

@@ -1,0 +1,34 @@
+package dev.roller.pkg.store;
+
+import dev.roller.repo.model.NameRule;
+import dev.roller.repo.model.PackageRef;
+
+/**
+ * The one place that knows the store's key layout: {@code packages/<name>/<version>.tar.gz}. Names
+ * and versions are checked by {@link PackageRef}, so a key never holds {@code ..} or a slash.
+ */
+public final class StoreKeys {
+  public static final String PACKAGES = "packages/";
+  public static final String SUFFIX = ".tar.gz";
+
+  private StoreKeys() {}
+
+  public static String tarball(PackageRef id) {
+    return PACKAGES + id.name() + "/" + id.version() + SUFFIX;
+  }
+
+  /** The prefix under which every version of {@code name} is stored. */
+  public static String versionsOf(String name) {
+    return PACKAGES + NameRule.PACKAGE.require(name) + "/";
+  }
+
+  /** The version in a key under {@link #versionsOf}, or null if the key is not a tarball's. */
+  public static String versionOf(String name, String key) {
+    String prefix = versionsOf(name);
+    if (!key.startsWith(prefix) || !key.endsWith(SUFFIX)) {
+      return null;
+    }
+    String version = key.substring(prefix.length(), key.length() - SUFFIX.length());
+    return NameRule.VERSION.matches(version) ? version : null;
+  }
+}

@@ -1,0 +1,70 @@
+package dev.roller.pkg.tar;
+
+import dev.roller.pkg.PackageException;
+import dev.roller.pkg.Sha256;
+import dev.roller.pkg.manifest.Manifest;
+import dev.roller.pkg.manifest.ManifestParser;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Reads a tarball without extracting it: checks every entry with the rules extraction applies,
+ * reads and validates its manifest, and computes its sha256. Used by {@code roller-pkg inspect}
+ * and by the config server before it stores a published package.
+ */
+public final class TarballInspector {
+  private static final int MAX_MANIFEST = 1 << 20;
+
+  private TarballInspector() {}
+
+  public static Inspection inspect(InputStream tarball, SafeExtractor.Limits limits) throws PackageException, IOException {
+    MessageDigest digest = Sha256.newDigest();
+    CountingInputStream counted = new CountingInputStream(new BufferedInputStream(tarball, 1 << 16));
+    DigestInputStream raw = new DigestInputStream(counted, digest);
+    EntryValidator validator = new EntryValidator(limits);
+    List<Inspection.Entry> entries = new ArrayList<>();
+    Manifest manifest = null;
+    try {
+      GZIPInputStream gzip = new GZIPInputStream(raw, 1 << 16);
+      TarArchiveInputStream tar = new TarArchiveInputStream(gzip, "UTF-8");
+      TarArchiveEntry entry;
+      while ((entry = tar.getNextEntry()) != null) {
+        EntryValidator.Checked checked = validator.check(entry);
+        String link = switch (checked.kind()) {
+          case SYMLINK -> entry.getLinkName();
+          case HARDLINK -> checked.hardLinkTarget();
+          default -> null;
+        };
+        entries.add(new Inspection.Entry(checked.path(), checked.kind().name().toLowerCase(Locale.ROOT),
+            entry.getMode() & 07777, checked.kind() == EntryValidator.Kind.FILE ? entry.getSize() : 0, link));
+        if (checked.path().equals(Manifest.PATH) && checked.kind() == EntryValidator.Kind.FILE) {
+          if (entry.getSize() > MAX_MANIFEST) {
+            throw new PackageException(Manifest.PATH + " is larger than " + MAX_MANIFEST + " bytes");
+          }
+          manifest = ManifestParser.parse(tar.readAllBytes(), Manifest.PATH);
+        }
+      }
+      gzip.transferTo(OutputStream.nullOutputStream());
+    } catch (ZipException | java.io.EOFException e) {
+      throw new PackageException("not a valid .tar.gz (" + e.getMessage() + ")", e);
+    } catch (IllegalArgumentException e) {
+      throw new PackageException("refused: " + e.getMessage(), e);
+    }
+    raw.transferTo(OutputStream.nullOutputStream());
+    if (manifest == null) {
+      throw new PackageException("no " + Manifest.PATH + " in the tarball: not a Roller package");
+    }
+    return new Inspection(manifest, Sha256.of(digest), counted.count(), entries);
+  }
+}
