@@ -1,0 +1,71 @@
+package dev.roller.pkg.store;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A real S3-compatible server (S3Proxy with its filesystem blob store), in this process, on
+ * 127.0.0.1 and a free port. Stop it to test a dead endpoint.
+ */
+public final class S3ProxyServer implements AutoCloseable {
+  public static final String ACCESS_KEY = "roller-test";
+  public static final String SECRET_KEY = "roller-test-secret";
+
+  private final S3Proxy proxy;
+  private final URI endpoint;
+
+  private S3ProxyServer(S3Proxy proxy, URI endpoint) {
+    this.proxy = proxy;
+    this.endpoint = endpoint;
+  }
+
+  public static S3ProxyServer start(Path dir) throws Exception {
+    Properties properties = new Properties();
+    properties.setProperty("jclouds.filesystem.basedir", dir.toString());
+    S3Proxy proxy = S3Proxy.builder()
+        .blobStore(BlobStores.create("filesystem", properties))
+        .endpoint(URI.create("http://127.0.0.1:0"))
+        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+        .ignoreUnknownHeaders(true)
+        .build();
+    proxy.start();
+    return new S3ProxyServer(proxy, URI.create("http://127.0.0.1:" + proxy.getPort()));
+  }
+
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  /** Settings for {@code bucket} on this server, with its credentials. */
+  public S3Settings settings(String bucket, String prefix) {
+    return S3Settings.of(bucket, prefix, endpoint).withCredentials(ACCESS_KEY, SECRET_KEY);
+  }
+
+  public void createBucket(String bucket) {
+    try (S3Client client = S3Client.builder()
+        .endpointOverride(endpoint)
+        .forcePathStyle(true)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .build()) {
+      client.createBucket(b -> b.bucket(bucket));
+    }
+  }
+
+  public void stop() throws Exception {
+    proxy.stop();
+  }
+
+  @Override
+  public void close() throws Exception {
+    stop();
+  }
+}
