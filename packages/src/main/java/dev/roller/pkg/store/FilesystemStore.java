@@ -100,6 +100,16 @@ public final class FilesystemStore implements PackageStore {
     }
   }
 
+  /**
+   * Removes a stored package. Only for a cache, whose entries can be fetched again: in a store of
+   * record a name-version is never removed, so it can never come back with other bytes.
+   */
+  public void evict(PackageRef id) throws IOException {
+    Path file = tarball(id);
+    Files.deleteIfExists(file);
+    Files.deleteIfExists(file.resolveSibling(file.getFileName() + SHA_SUFFIX));
+  }
+
   @Override
   public List<String> names() throws IOException {
     Path dir = root.resolve(StoreKeys.PACKAGES);

@@ -1,0 +1,154 @@
+package dev.roller.pkg.store;
+
+import dev.roller.pkg.PackageException;
+import dev.roller.pkg.Sha256;
+import dev.roller.repo.model.PackageRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A local disk cache in front of a remote store (S3), for config servers. The remote store is the
+ * record: puts and listings go to it. Reads are served from the cache; a miss fetches the tarball,
+ * checks it against the remote sha256, stores it in the cache, then serves it. Concurrent reads of
+ * one missing package fetch it once. Each cache entry is re-hashed the first time this process
+ * serves it; a corrupt one is evicted and fetched again. Cached packages stay readable while the
+ * remote store is down. Thread-safe.
+ */
+public final class CachingStore implements PackageStore {
+  private final PackageStore remote;
+  private final FilesystemStore cache;
+  private final Path cacheDir;
+  private final Set<PackageRef> verified = ConcurrentHashMap.newKeySet();
+  private final ConcurrentHashMap<PackageRef, CompletableFuture<Void>> fetching = new ConcurrentHashMap<>();
+
+  public CachingStore(PackageStore remote, Path cacheDir) {
+    this.remote = remote;
+    this.cacheDir = cacheDir;
+    this.cache = new FilesystemStore(cacheDir);
+  }
+
+  @Override
+  public Optional<StoredPackage> head(PackageRef id) throws IOException {
+    Optional<StoredPackage> cached = cache.head(id);
+    return cached.isPresent() ? cached : remote.head(id);
+  }
+
+  @Override
+  public InputStream open(PackageRef id) throws IOException, NoSuchPackageException {
+    fetch(id);
+    return cache.open(id);
+  }
+
+  /** Makes sure {@code id} is in the cache and sound, fetching it (once, however many ask) if not. */
+  public void fetch(PackageRef id) throws IOException, NoSuchPackageException {
+    if (verified.contains(id)) {
+      return;
+    }
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> running = fetching.putIfAbsent(id, mine);
+    if (running != null) {
+      await(running);
+      return;
+    }
+    try {
+      if (!cachedAndSound(id)) {
+        download(id);
+      }
+      verified.add(id);
+      mine.complete(null);
+    } catch (IOException | NoSuchPackageException | RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      fetching.remove(id, mine);
+    }
+  }
+
+  /** Whether hashing the cached tarball gives the sha256 it was stored with; a corrupt entry is evicted. */
+  private boolean cachedAndSound(PackageRef id) throws IOException {
+    Optional<StoredPackage> cached = cache.head(id);
+    if (cached.isEmpty()) {
+      return false;
+    }
+    MessageDigest digest = Sha256.newDigest();
+    try (InputStream in = cache.open(id)) {
+      in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), digest));
+    } catch (NoSuchPackageException e) {
+      return false;
+    }
+    if (Sha256.of(digest).equals(cached.get().sha256())) {
+      return true;
+    }
+    cache.evict(id);
+    return false;
+  }
+
+  private void download(PackageRef id) throws IOException, NoSuchPackageException {
+    StoredPackage stored = remote.head(id).orElseThrow(() -> new NoSuchPackageException(id, "the package store"));
+    Files.createDirectories(cacheDir);
+    Path temp = Files.createTempFile(cacheDir, ".fetch-" + id + ".", ".tmp");
+    try {
+      MessageDigest digest = Sha256.newDigest();
+      try (InputStream in = remote.open(id); OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), digest)) {
+        in.transferTo(out);
+      }
+      Sha256 actual = Sha256.of(digest);
+      if (!actual.equals(stored.sha256())) {
+        throw new IOException("fetched " + id + " has sha256 " + actual + " but the store records " + stored.sha256()
+            + ": the stored object is damaged; remove it and publish again");
+      }
+      cache.put(id, temp, actual);
+    } catch (PackageException e) {
+      throw new IOException("cannot cache " + id + ": " + e.getMessage(), e);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private static void await(CompletableFuture<Void> running) throws IOException, NoSuchPackageException {
+    try {
+      running.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for a package download", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof NoSuchPackageException missing) {
+        throw missing;
+      }
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(cause.getMessage(), cause);
+    }
+  }
+
+  @Override
+  public PutResult put(PackageRef id, Path tarball, Sha256 sha256) throws IOException, PackageException {
+    PutResult result = remote.put(id, tarball, sha256);
+    cache.put(id, tarball, sha256);
+    verified.add(id);
+    return result;
+  }
+
+  @Override
+  public List<String> names() throws IOException {
+    return remote.names();
+  }
+
+  @Override
+  public List<StoredPackage> versions(String name) throws IOException {
+    return remote.versions(name);
+  }
+}

@@ -1,0 +1,153 @@
+package dev.roller.pkg.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.roller.pkg.PackageException;
+import dev.roller.pkg.Sha256;
+import dev.roller.repo.model.PackageRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The cache in front of a real S3 server (S3Proxy): contract, single fetch, corruption, outage. */
+class CachingStoreTest extends PackageStoreContract {
+  private S3ProxyServer server;
+  private S3Store s3;
+  private CountingStore remote;
+
+  /** Counts the downloads it passes through to the real S3 store. */
+  static final class CountingStore implements PackageStore {
+    final PackageStore inner;
+    final AtomicInteger opens = new AtomicInteger();
+
+    CountingStore(PackageStore inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public Optional<StoredPackage> head(PackageRef id) throws IOException {
+      return inner.head(id);
+    }
+
+    @Override
+    public InputStream open(PackageRef id) throws IOException, NoSuchPackageException {
+      opens.incrementAndGet();
+      return inner.open(id);
+    }
+
+    @Override
+    public PutResult put(PackageRef id, Path tarball, Sha256 sha256) throws IOException, PackageException {
+      return inner.put(id, tarball, sha256);
+    }
+
+    @Override
+    public List<String> names() throws IOException {
+      return inner.names();
+    }
+
+    @Override
+    public List<StoredPackage> versions(String name) throws IOException {
+      return inner.versions(name);
+    }
+  }
+
+  @BeforeEach
+  void startServer() throws Exception {
+    server = S3ProxyServer.start(Files.createDirectories(scratch.resolve("s3")));
+    server.createBucket("packages");
+    s3 = S3Store.create(server.settings("packages", "").withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(20)));
+    remote = new CountingStore(s3);
+  }
+
+  @AfterEach
+  void stopServer() throws Exception {
+    s3.close();
+    server.close();
+  }
+
+  @Override
+  protected PackageStore store() {
+    return new CachingStore(remote, scratch.resolve("cache"));
+  }
+
+  private static final PackageRef WEB = new PackageRef("hello-web", "1.0.0");
+
+  /** Publishes through another server's cache, as a second datacenter would. */
+  private Path publishElsewhere() throws Exception {
+    Path file = bytes("pkg", 200_000, 3);
+    new CachingStore(s3, scratch.resolve("other-cache")).put(WEB, file, sha(file));
+    return file;
+  }
+
+  @Test
+  void aMissIsFetchedOnceHowEverManyAskAtOnce() throws Exception {
+    Path file = publishElsewhere();
+    CachingStore cache = new CachingStore(remote, scratch.resolve("cache"));
+    int readers = 10;
+    ExecutorService pool = Executors.newFixedThreadPool(readers);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<byte[]>> reads = new ArrayList<>();
+      for (int i = 0; i < readers; i++) {
+        reads.add(pool.submit(() -> {
+          start.await();
+          try (InputStream in = cache.open(WEB)) {
+            return in.readAllBytes();
+          }
+        }));
+      }
+      start.countDown();
+      for (Future<byte[]> read : reads) {
+        assertArrayEquals(Files.readAllBytes(file), read.get(60, TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(1, remote.opens.get());
+  }
+
+  @Test
+  void aCorruptCacheEntryIsDetectedAndFetchedAgain() throws Exception {
+    Path file = publishElsewhere();
+    new CachingStore(remote, scratch.resolve("cache")).fetch(WEB);
+    Path cached = scratch.resolve("cache/packages/hello-web/1.0.0.tar.gz");
+    byte[] damaged = Files.readAllBytes(cached);
+    damaged[1000] ^= 0x55;
+    Files.write(cached, damaged);
+    // A restarted server re-hashes what it serves first.
+    CachingStore restarted = new CachingStore(remote, scratch.resolve("cache"));
+    try (InputStream in = restarted.open(WEB)) {
+      assertArrayEquals(Files.readAllBytes(file), in.readAllBytes());
+    }
+    assertEquals(2, remote.opens.get());
+  }
+
+  @Test
+  void cachedPackagesAreServedWhileS3IsDown() throws Exception {
+    Path file = publishElsewhere();
+    CachingStore cache = new CachingStore(remote, scratch.resolve("cache"));
+    cache.fetch(WEB);
+    server.stop();
+    assertEquals(sha(file), cache.head(WEB).orElseThrow().sha256());
+    try (InputStream in = cache.open(WEB)) {
+      assertArrayEquals(Files.readAllBytes(file), in.readAllBytes());
+    }
+    assertThrows(IOException.class, () -> cache.open(new PackageRef("other", "1.0")));
+  }
+}
