@@ -36,6 +36,8 @@ import java.util.stream.Stream;
  */
 public final class FilesystemStore implements PackageStore {
   private static final String SHA_SUFFIX = ".sha256";
+  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> READABLE =
+      java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
 
   private final Path root;
 
@@ -80,6 +82,7 @@ public final class FilesystemStore implements PackageStore {
         out.flush();
         channel.force(true);
       }
+      Files.setPosixFilePermissions(temp, READABLE);
       Sha256 copied = Sha256.of(digest);
       if (!copied.equals(sha256)) {
         throw new PackageException(tarball + " changed while it was stored: sha256 " + copied + ", expected " + sha256);
@@ -164,6 +167,7 @@ public final class FilesystemStore implements PackageStore {
         channel.write(java.nio.ByteBuffer.wrap((sha256.hex() + "\n").getBytes(StandardCharsets.US_ASCII)));
         channel.force(true);
       }
+      Files.setPosixFilePermissions(temp, READABLE);
       Files.move(temp, shaFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(temp);

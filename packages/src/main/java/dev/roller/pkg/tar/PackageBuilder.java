@@ -65,6 +65,7 @@ public final class PackageBuilder {
         hashed.flush();
         size = counting.count();
       }
+      Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return new BuiltPackage(target, Sha256.of(digest), size, manifest);
     } finally {
