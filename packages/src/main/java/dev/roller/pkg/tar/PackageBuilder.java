@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -31,7 +30,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * output whatever its files' mtimes, owners, umask-dependent group/other bits or creation order.
  * Entries are sorted by path; every entry has uid/gid 0, no user or group name, and a fixed mtime;
  * modes are normalized (directories and executables 0755, other files 0644, links 0777); the gzip
- * header carries no timestamp (the JDK writes none). The tarball is written to a temporary file
+ * header carries no timestamp (the JDK writes none). Compression runs on its own thread. The tarball is written to a temporary file
  * and renamed into place, so a reader never sees a partial one.
  */
 public final class PackageBuilder {
@@ -74,7 +73,13 @@ public final class PackageBuilder {
   }
 
   private static void writeTar(List<Item> items, OutputStream out) throws IOException {
-    GZIPOutputStream gzip = new GZIPOutputStream(out, 1 << 16);
+    try (DeflatingSink gzip = new DeflatingSink(out)) {
+      writeTar(items, gzip);
+      gzip.finish();
+    }
+  }
+
+  private static void writeTar(List<Item> items, DeflatingSink gzip) throws IOException {
     TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip, "UTF-8");
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -112,7 +117,6 @@ public final class PackageBuilder {
       tar.closeArchiveEntry();
     }
     tar.finish();
-    gzip.finish();
   }
 
   private static List<Item> scan(Path dir) throws IOException, PackageException {

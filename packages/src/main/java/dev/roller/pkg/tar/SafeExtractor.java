@@ -3,7 +3,6 @@ package dev.roller.pkg.tar;
 import dev.roller.pkg.PackageException;
 import dev.roller.pkg.Sha256;
 import dev.roller.repo.model.NameRule;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,13 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.channels.Channels;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.DigestInputStream;
+import java.util.HashSet;
+import java.util.Set;
+import static java.nio.file.attribute.PosixFilePermissions.asFileAttribute;
 import java.security.MessageDigest;
 import java.util.Comparator;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -42,10 +43,9 @@ public final class SafeExtractor {
 
   private static final String TEMP_MARK = ".tmp-";
   private static final int BUFFER = 1 << 16;
-  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> EXECUTABLE =
-      PosixFilePermissions.fromString("rwxr-xr-x");
-  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> REGULAR =
-      PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> EXECUTABLE = PosixFilePermissions.fromString("rwxr-xr-x");
+  private static final Set<PosixFilePermission> REGULAR = PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<StandardOpenOption> CREATE_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
   private final Limits limits;
 
@@ -66,23 +66,22 @@ public final class SafeExtractor {
     boolean done = false;
     try {
       MessageDigest digest = Sha256.newDigest();
-      CountingInputStream counted = new CountingInputStream(new BufferedInputStream(tarball, BUFFER));
-      DigestInputStream raw = new DigestInputStream(counted, digest);
       EntryValidator validator = new EntryValidator(limits);
-      try {
-        GZIPInputStream gzip = new GZIPInputStream(raw, BUFFER);
-        TarArchiveInputStream tar = new TarArchiveInputStream(gzip, "UTF-8");
+      long compressed;
+      try (InflatingPipe tarStream = new InflatingPipe(tarball, digest)) {
+        TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, "UTF-8");
+        Writer writer = new Writer(temp);
         TarArchiveEntry entry;
-        while ((entry = tar.getNextEntry()) != null) {
-          write(tar, entry, temp, validator);
+        while ((entry = CorruptTarballException.nextEntry(tar)) != null) {
+          writer.write(tar, entry, validator.check(entry));
         }
-        gzip.transferTo(OutputStream.nullOutputStream());
-      } catch (ZipException | java.io.EOFException e) {
+        tarStream.drain();
+        compressed = tarStream.compressedBytes();
+      } catch (CorruptTarballException e) {
         throw new PackageException("not a valid .tar.gz (" + e.getMessage() + ")", e);
       } catch (IllegalArgumentException e) {
         throw new PackageException("refused: " + e.getMessage(), e);
       }
-      raw.transferTo(OutputStream.nullOutputStream());
       Sha256 actual = Sha256.of(digest);
       if (expected != null && !expected.equals(actual)) {
         throw new PackageException("sha256 mismatch: expected " + expected + ", got " + actual
@@ -95,7 +94,7 @@ public final class SafeExtractor {
         deleteTree(temp);
       }
       done = true;
-      return new Extracted(destination, actual, counted.count(), validator.entries(), validator.bytes());
+      return new Extracted(destination, actual, compressed, validator.entries(), validator.bytes());
     } finally {
       if (!done) {
         deleteTree(temp);
@@ -103,26 +102,48 @@ public final class SafeExtractor {
     }
   }
 
-  private static void write(TarArchiveInputStream tar, TarArchiveEntry entry, Path root, EntryValidator validator)
-      throws IOException {
-    EntryValidator.Checked checked = validator.check(entry);
-    Path target = root.resolve(checked.path());
-    if (checked.kind() == EntryValidator.Kind.DIRECTORY) {
-      Files.createDirectories(target);
-      return;
+  /** Writes checked entries under one root, creating each folder once. */
+  private static final class Writer {
+    private final Path root;
+    private final Set<Path> folders = new HashSet<>();
+    private final byte[] buffer = new byte[1 << 16];
+
+    Writer(Path root) {
+      this.root = root;
+      folders.add(root);
     }
-    Files.createDirectories(target.getParent());
-    switch (checked.kind()) {
-      case SYMLINK -> Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
-      case HARDLINK -> Files.createLink(target, root.resolve(checked.hardLinkTarget()));
-      default -> {
-        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-          if (tar.transferTo(out) != entry.getSize()) {
-            throw new java.io.EOFException("entry " + NameRule.quote(checked.path()) + " is truncated");
+
+    void write(TarArchiveInputStream tar, TarArchiveEntry entry, EntryValidator.Checked checked) throws IOException {
+      Path target = root.resolve(checked.path());
+      if (checked.kind() == EntryValidator.Kind.DIRECTORY) {
+        folder(target);
+        return;
+      }
+      folder(target.getParent());
+      switch (checked.kind()) {
+        case SYMLINK -> Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
+        case HARDLINK -> Files.createLink(target, root.resolve(checked.hardLinkTarget()));
+        default -> {
+          Set<PosixFilePermission> mode = (entry.getMode() & 0100) != 0 ? EXECUTABLE : REGULAR;
+          try (OutputStream out = Channels.newOutputStream(Files.newByteChannel(target, CREATE_FILE, asFileAttribute(mode)))) {
+            long copied = 0;
+            for (int n; (n = CorruptTarballException.read(tar, buffer)) > 0; copied += n) {
+              out.write(buffer, 0, n);
+            }
+            if (copied != entry.getSize()) {
+              throw new CorruptTarballException("entry " + NameRule.quote(checked.path()) + " is truncated", null);
+            }
+          }
+          if (!Umask.keeps(mode)) {
+            Files.setPosixFilePermissions(target, mode);
           }
         }
-        boolean executable = (entry.getMode() & 0100) != 0;
-        Files.setPosixFilePermissions(target, executable ? EXECUTABLE : REGULAR);
+      }
+    }
+
+    private void folder(Path dir) throws IOException {
+      if (folders.add(dir)) {
+        Files.createDirectories(dir);
       }
     }
   }

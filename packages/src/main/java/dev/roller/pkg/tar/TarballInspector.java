@@ -4,17 +4,12 @@ import dev.roller.pkg.PackageException;
 import dev.roller.pkg.Sha256;
 import dev.roller.pkg.manifest.Manifest;
 import dev.roller.pkg.manifest.ManifestParser;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -30,16 +25,14 @@ public final class TarballInspector {
 
   public static Inspection inspect(InputStream tarball, SafeExtractor.Limits limits) throws PackageException, IOException {
     MessageDigest digest = Sha256.newDigest();
-    CountingInputStream counted = new CountingInputStream(new BufferedInputStream(tarball, 1 << 16));
-    DigestInputStream raw = new DigestInputStream(counted, digest);
     EntryValidator validator = new EntryValidator(limits);
     List<Inspection.Entry> entries = new ArrayList<>();
     Manifest manifest = null;
-    try {
-      GZIPInputStream gzip = new GZIPInputStream(raw, 1 << 16);
-      TarArchiveInputStream tar = new TarArchiveInputStream(gzip, "UTF-8");
+    long size;
+    try (InflatingPipe tarStream = new InflatingPipe(tarball, digest)) {
+      TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, "UTF-8");
       TarArchiveEntry entry;
-      while ((entry = tar.getNextEntry()) != null) {
+      while ((entry = CorruptTarballException.nextEntry(tar)) != null) {
         EntryValidator.Checked checked = validator.check(entry);
         String link = switch (checked.kind()) {
           case SYMLINK -> entry.getLinkName();
@@ -55,16 +48,16 @@ public final class TarballInspector {
           manifest = ManifestParser.parse(tar.readAllBytes(), Manifest.PATH);
         }
       }
-      gzip.transferTo(OutputStream.nullOutputStream());
-    } catch (ZipException | java.io.EOFException e) {
+      tarStream.drain();
+      size = tarStream.compressedBytes();
+    } catch (CorruptTarballException e) {
       throw new PackageException("not a valid .tar.gz (" + e.getMessage() + ")", e);
     } catch (IllegalArgumentException e) {
       throw new PackageException("refused: " + e.getMessage(), e);
     }
-    raw.transferTo(OutputStream.nullOutputStream());
     if (manifest == null) {
       throw new PackageException("no " + Manifest.PATH + " in the tarball: not a Roller package");
     }
-    return new Inspection(manifest, Sha256.of(digest), counted.count(), entries);
+    return new Inspection(manifest, Sha256.of(digest), size, entries);
   }
 }
