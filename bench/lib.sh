@@ -5,7 +5,7 @@ out="$top/bench/out"
 mkdir -p "$out"
 
 build_if_needed() {
-  if [ ! -f "$top/config-server/target/config-server.jar" ]; then
+  if [ ! -f "$top/config-server/target/config-server.jar" ] || [ ! -f "$top/packages/target/roller-pkg.jar" ]; then
     (cd "$top" && mvn -q -B package -DskipTests) >&2
   fi
 }
@@ -15,3 +15,25 @@ result() { # name figure target verdict
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# A scratch folder for I/O-heavy comparisons: RAM-backed when the machine has /dev/shm, so the
+# figures compare the tools' work rather than the disk's mood. Printed in each result.
+fast_scratch() {
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    mktemp -d /dev/shm/roller-bench.XXXXXX
+  else
+    mktemp -d "$out/scratch.XXXXXX"
+  fi
+}
+
+# The 200 MB, 20,000-file package tree, generated once.
+bench_tree() {
+  local tree="$out/tree-20k"
+  if [ ! -f "$tree/.roller/package.yml" ]; then
+    rm -rf "$tree"
+    java "$top/bench/GenerateTree.java" "$tree" 20000 200 >&2
+  fi
+  echo "$tree"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

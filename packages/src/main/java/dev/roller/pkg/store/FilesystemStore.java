@@ -104,6 +104,31 @@ public final class FilesystemStore implements PackageStore {
   }
 
   /**
+   * Deletes temporary files that writers killed part-way left behind, when they are older than
+   * {@code age} (a younger one may belong to a put still running in another process). They are
+   * never listed or served in the meantime. Returns how many were removed.
+   */
+  public int removeLeftovers(java.time.Duration age) throws IOException {
+    Path dir = root.resolve(StoreKeys.PACKAGES);
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    java.time.Instant cutoff = java.time.Instant.now().minus(age);
+    int removed = 0;
+    try (Stream<Path> walk = Files.walk(dir, 2)) {
+      for (Path p : walk.toList()) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(p)
+            && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
+          Files.deleteIfExists(p);
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
+  /**
    * Removes a stored package. Only for a cache, whose entries can be fetched again: in a store of
    * record a name-version is never removed, so it can never come back with other bytes.
    */

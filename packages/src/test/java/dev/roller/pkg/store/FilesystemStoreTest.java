@@ -26,10 +26,15 @@ class FilesystemStoreTest extends PackageStoreContract {
   }
 
   @Test
-  void leftoversOfAKilledPutAreNotListed() throws Exception {
-    PackageStore store = store();
+  void leftoversOfAKilledPutAreNeverListedAndStaleOnesAreRemoved() throws Exception {
+    FilesystemStore store = new FilesystemStore(scratch.resolve("store"));
     Path dir = Files.createDirectories(scratch.resolve("store/packages/hello-web"));
-    Files.writeString(dir.resolve(".1.0.0.tar.gz.12345.tmp"), "half a tarball");
+    Path stale = Files.writeString(dir.resolve(".1.0.0.tar.gz.12345.tmp"), "half a tarball");
+    Path fresh = Files.writeString(dir.resolve(".1.0.1.tar.gz.67890.tmp"), "a put still running");
+    Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200)));
     assertEquals(List.of(), store.versions("hello-web"));
+    assertEquals(1, store.removeLeftovers(java.time.Duration.ofHours(1)));
+    assertEquals(false, Files.exists(stale));
+    assertEquals(true, Files.exists(fresh));
   }
 }
