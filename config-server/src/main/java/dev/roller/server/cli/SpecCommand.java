@@ -10,8 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
+import dev.roller.server.http.Render;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,12 +57,6 @@ final class SpecCommand implements Callable<Integer> {
     }
     List<String> names = hosts.isEmpty() ? List.copyOf(loaded.hosts().keySet()) : hosts;
     int status = Failures.OK;
-    DumperOptions options = new DumperOptions();
-    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-    options.setIndicatorIndent(2);
-    options.setIndentWithIndicator(true);
-    options.setDereferenceAliases(true);
-    Yaml yaml = new Yaml(options);
     boolean first = true;
     for (String name : names) {
       var resolved = loaded.spec(name);
@@ -84,7 +77,7 @@ final class SpecCommand implements Callable<Integer> {
         out.println("---");
       }
       first = false;
-      out.print(yaml.dump(doc));
+      out.print(new String(Render.render(doc, Render.Format.YAML), java.nio.charset.StandardCharsets.UTF_8));
     }
     out.flush();
     return status;

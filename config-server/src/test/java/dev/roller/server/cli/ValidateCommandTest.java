@@ -80,7 +80,7 @@ class ValidateCommandTest {
   void specPrintsTheResolvedSpecWithExplain() {
     Result r = run("spec", EXAMPLE.toString(), "web3.us-west-1.example.com", "--explain");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("  - name: hello-web\n    version: 1.1.0\n"), r.out());
+    assertTrue(r.out().contains("- name: hello-web\n  version: 1.1.0\n"), r.out());
     assertTrue(r.out().contains("greeting: hosts/web3.us-west-1.example.com.yml:4"), r.out());
   }
 

@@ -1,0 +1,68 @@
+package dev.roller.server;
+
+import dev.roller.pkg.store.PackageStore;
+import dev.roller.server.http.Api;
+import dev.roller.server.snapshot.Snapshots;
+import io.undertow.Undertow;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running config server: the HTTP API on Undertow, over snapshots refreshed every {@code poll}
+ * (and on {@code POST /hooks/refresh}). It keeps no state of its own: the truth is the git repo and
+ * the package store, so any number can run side by side.
+ */
+public final class ConfigServerApp implements AutoCloseable {
+  /** The largest package upload accepted. */
+  public static final long MAX_UPLOAD = 4L << 30;
+
+  private final Snapshots snapshots;
+  private final Undertow undertow;
+  private final ScheduledExecutorService poller;
+
+  private ConfigServerApp(Snapshots snapshots, Undertow undertow, ScheduledExecutorService poller) {
+    this.snapshots = snapshots;
+    this.undertow = undertow;
+    this.poller = poller;
+  }
+
+  /**
+   * Starts listening on {@code bind:port} (port 0: any free one) at once, answering 503 until the
+   * first good commit is loaded, which the poller does first thing.
+   */
+  public static ConfigServerApp start(Snapshots snapshots, PackageStore store, String publishToken, Path uploads,
+      String bind, int port, Duration poll) {
+    Api api = new Api(snapshots, store, publishToken, uploads, MAX_UPLOAD);
+    Undertow undertow = Undertow.builder()
+        .addHttpListener(port, bind)
+        .setHandler(api.handler())
+        .build();
+    undertow.start();
+    ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "repo-poller");
+      thread.setDaemon(true);
+      return thread;
+    });
+    poller.scheduleWithFixedDelay(snapshots::refresh, 0, Math.max(1, poll.toMillis()), TimeUnit.MILLISECONDS);
+    return new ConfigServerApp(snapshots, undertow, poller);
+  }
+
+  public Snapshots snapshots() {
+    return snapshots;
+  }
+
+  /** The port listened on (the free one picked when started with port 0). */
+  public int port() {
+    return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+  }
+
+  @Override
+  public void close() {
+    poller.shutdownNow();
+    undertow.stop();
+  }
+}

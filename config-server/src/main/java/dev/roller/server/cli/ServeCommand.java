@@ -1,0 +1,116 @@
+package dev.roller.server.cli;
+
+import dev.roller.pkg.store.CachingStore;
+import dev.roller.pkg.store.FilesystemStore;
+import dev.roller.pkg.store.PackageStore;
+import dev.roller.pkg.store.S3Settings;
+import dev.roller.pkg.store.S3Store;
+import dev.roller.repo.ConfigRepoException;
+import dev.roller.server.ConfigServerApp;
+import dev.roller.server.snapshot.RepoSource;
+import dev.roller.server.snapshot.Snapshots;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code config-server serve}: the HTTP API over a git repo and a package store. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serves views of the config repo over HTTP and spreads package tarballs.",
+      "Keeps no state of its own: the truth is the git repo and the package store."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--repo", required = true, paramLabel = "PATH_OR_GIT_URL",
+      description = "The config repo: a local repository (bare or not), or a git URL to clone into --cache-dir.")
+  String repo;
+
+  @Option(names = "--branch", defaultValue = "main", description = "The branch served (default: ${DEFAULT-VALUE}).")
+  String branch;
+
+  @Option(names = "--port", defaultValue = "8080", description = "The HTTP port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--bind", defaultValue = "0.0.0.0", description = "The address to listen on (default: ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(names = "--poll", defaultValue = "10s", paramLabel = "DURATION",
+      description = "How often to fetch new commits, e.g. 10s, 1m (default: ${DEFAULT-VALUE}).")
+  String poll;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  StoreOptions store;
+
+  static final class StoreOptions {
+    @Option(names = "--packages-dir", paramLabel = "DIR", description = "Keep packages in this folder (a filesystem store).")
+    Path packagesDir;
+
+    @ArgGroup(exclusive = false)
+    S3Options s3;
+  }
+
+  static final class S3Options {
+    @Option(names = "--s3-bucket", required = true, paramLabel = "BUCKET", description = "Keep packages in this S3 bucket.")
+    String bucket;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL", description = "An S3-compatible endpoint (MinIO, Ceph...); path-style access.")
+    URI endpoint;
+
+    @Option(names = "--s3-prefix", paramLabel = "PREFIX", description = "A key prefix inside the bucket.")
+    String prefix;
+  }
+
+  @Option(names = "--cache-dir", paramLabel = "DIR",
+      description = "Local state: the clone of a git URL, the package cache in front of S3, uploads in progress.")
+  Path cacheDir;
+
+  @Option(names = "--publish-token-file", paramLabel = "FILE",
+      description = "A file holding the bearer token that PUT /packages needs; without it publishing is off.")
+  Path tokenFile;
+
+  @Override
+  public Integer call() throws ConfigRepoException, IOException, InterruptedException {
+    Duration every = Durations.parse(poll, spec.commandLine());
+    String token = tokenFile == null ? null : Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+    if (token != null && token.length() < 16) {
+      throw new CommandLine.ParameterException(spec.commandLine(), tokenFile + ": the publish token must be at least 16 characters");
+    }
+    Path state = cacheDir != null ? cacheDir : Files.createTempDirectory("config-server");
+    PackageStore packages;
+    String where;
+    if (store.packagesDir != null) {
+      packages = new FilesystemStore(store.packagesDir);
+      where = store.packagesDir.toString();
+    } else {
+      if (cacheDir == null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--s3-bucket needs --cache-dir for its package cache");
+      }
+      S3Settings settings = S3Settings.of(store.s3.bucket, store.s3.prefix, store.s3.endpoint);
+      packages = new CachingStore(S3Store.create(settings), cacheDir.resolve("packages"));
+      where = settings.describe() + ", cached in " + cacheDir.resolve("packages");
+    }
+    RepoSource source = RepoSource.open(repo, cacheDir);
+    Snapshots snapshots = new Snapshots(source, branch);
+    try (ConfigServerApp app = ConfigServerApp.start(snapshots, packages, token, state.resolve("uploads"), bind, port, every)) {
+      spec.commandLine().getOut().printf("config-server: serving %s (branch %s) on http://%s:%d/, packages in %s%s%n",
+          repo, branch, bind, app.port(), where, token == null ? " (publishing off)" : "");
+      spec.commandLine().getOut().flush();
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+      stopped.await();
+    }
+    return Failures.OK;
+  }
+}

@@ -1,0 +1,197 @@
+package dev.roller.server.http;
+
+import dev.roller.pkg.store.PackageStore;
+import dev.roller.repo.Problem;
+import dev.roller.server.snapshot.Rejected;
+import dev.roller.server.snapshot.Snapshot;
+import dev.roller.server.snapshot.Snapshots;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RoutingHandler;
+import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.StatusCodes;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The config server's HTTP API: the route table, in one place, and the one place replies and
+ * errors become responses. Every response carries {@code X-Roller-Commit}; documents are YAML
+ * unless JSON is asked for, with an ETag (a hash of the body) honoured by {@code If-None-Match};
+ * errors are {@code error: <message>} with their status, never a stack trace.
+ */
+public final class Api {
+  static final HttpString COMMIT_HEADER = new HttpString("X-Roller-Commit");
+
+  private final Snapshots snapshots;
+  private final RepoViews repo = new RepoViews();
+  private final SpecViews specs;
+  private final PackageViews packages;
+
+  public Api(Snapshots snapshots, PackageStore store, String publishToken, Path uploads, long maxUpload) {
+    this.snapshots = snapshots;
+    this.specs = new SpecViews(store);
+    this.packages = new PackageViews(store, publishToken, uploads, maxUpload);
+  }
+
+  public HttpHandler handler() {
+    RoutingHandler routes = new RoutingHandler()
+        .get("/health", this::health)
+        .get("/datacenters", view(repo::datacenters))
+        .get("/datacenters/{dc}", view(repo::datacenter))
+        .get("/hostclasses", view(repo::hostclasses))
+        .get("/hostclasses/{hc}", view(repo::hostclass))
+        .get("/hostclasses/{hc}/hosts", view(repo::hostclassHosts))
+        .get("/hosts", view(repo::hosts))
+        .get("/hosts/{fqdn}", view(repo::host))
+        .get("/hosts/{fqdn}/spec", view(specs::spec))
+        .get("/hosts/{fqdn}/users", view(repo::hostUsers))
+        .get("/users", view(repo::users))
+        .get("/users/{login}", view(repo::user))
+        .get("/packages", view(packages::packages))
+        .get("/packages/{name}", view(packages::packageInfo))
+        .get("/packages/{name}/{version}", view(packages::packageVersion))
+        .get("/packages/{name}/{version}/tarball", view(packages::tarball))
+        .put("/packages/{name}/{version}", view(packages::publish))
+        .post("/hooks/refresh", view(this::refresh))
+        .setFallbackHandler(exchange -> error(exchange, 404, "no such resource: " + exchange.getRequestPath()))
+        .setInvalidMethodHandler(exchange -> error(exchange, 405,
+            exchange.getRequestMethod() + " is not allowed on " + exchange.getRequestPath()));
+    return exchange -> {
+      try {
+        routes.handleRequest(exchange);
+      } catch (RuntimeException e) {
+        internalError(exchange, e);
+      }
+    };
+  }
+
+  /** A view run on a worker thread (it may block on the store or git), its answer rendered here. */
+  private HttpHandler view(Function<Request, Reply> view) {
+    return new BlockingHandler(exchange -> {
+      Request request = new Request(exchange, snapshots);
+      try {
+        send(exchange, view.apply(request), request.format());
+      } catch (ApiException e) {
+        Snapshot current = snapshots.current();
+        exchange.getResponseHeaders().put(COMMIT_HEADER, current == null ? "" : current.commit());
+        error(exchange, e.status(), e.getMessage(), safeFormat(request));
+      } catch (RuntimeException e) {
+        internalError(exchange, e);
+      }
+    });
+  }
+
+  /** Answered on the I/O thread: no queueing behind worker threads busy with other requests. */
+  private void health(HttpServerExchange exchange) {
+    Snapshot current = snapshots.current();
+    Rejected rejected = snapshots.rejected();
+    String fetchError = snapshots.lastFetchError();
+    Map<String, Object> doc;
+    int status;
+    if (current == null) {
+      status = 503;
+      doc = Request.map("status", "starting", "error", rejected != null
+          ? "no valid commit yet: " + rejected.commit() + " is invalid"
+          : fetchError != null ? fetchError : "the first commit is not loaded yet");
+    } else {
+      status = 200;
+      boolean degraded = rejected != null || fetchError != null;
+      doc = Request.map("status", degraded ? "degraded" : "ok", "commit", current.commit(),
+          "loaded_at", current.loadedAt().toString());
+    }
+    if (rejected != null) {
+      doc.put("rejected", Request.map("commit", rejected.commit(), "at", rejected.at().toString(),
+          "problems", rejected.problems().stream().map(Problem::toString).toList()));
+    }
+    if (fetchError != null) {
+      doc.put("fetch_error", fetchError);
+    }
+    exchange.getResponseHeaders().put(COMMIT_HEADER, current == null ? "" : current.commit());
+    Request request = new Request(exchange, snapshots);
+    byte[] body = Render.render(doc, safeFormat(request));
+    exchange.setStatusCode(status);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, safeFormat(request).contentType);
+    exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+    exchange.getResponseSender().send(ByteBuffer.wrap(body));
+  }
+
+  /** {@code POST /hooks/refresh}: fetch now, answer with the commit served afterwards. */
+  private Reply refresh(Request r) {
+    String commit = snapshots.refresh();
+    Rejected rejected = snapshots.rejected();
+    Map<String, Object> doc = Request.map("commit", commit);
+    if (rejected != null) {
+      doc.put("rejected", Request.map("commit", rejected.commit(),
+          "problems", rejected.problems().stream().map(Problem::toString).toList()));
+    }
+    return Reply.document(commit == null ? 503 : 200, commit, doc);
+  }
+
+  private static void send(HttpServerExchange exchange, Reply reply, Render.Format format) throws java.io.IOException {
+    exchange.getResponseHeaders().put(COMMIT_HEADER, reply.commit() == null ? "" : reply.commit());
+    if (reply.stream() != null) {
+      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, reply.contentType());
+      exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, reply.length());
+      try (InputStream in = reply.stream(); OutputStream out = exchange.getOutputStream()) {
+        in.transferTo(out);
+      }
+      return;
+    }
+    byte[] body;
+    String contentType;
+    if (reply.file() != null) {
+      body = reply.file();
+      contentType = reply.contentType();
+    } else {
+      body = Render.render(reply.document(), format);
+      contentType = format.contentType;
+    }
+    String etag = "\"" + HexFormat.of().formatHex(dev.roller.pkg.Sha256.newDigest().digest(body), 0, 16) + "\"";
+    exchange.getResponseHeaders().put(Headers.ETAG, etag);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
+    String ifNoneMatch = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);
+    if (reply.status() == 200 && ifNoneMatch != null && List.of(ifNoneMatch.split("\\s*,\\s*")).contains(etag)) {
+      exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
+      exchange.endExchange();
+      return;
+    }
+    exchange.setStatusCode(reply.status());
+    exchange.getResponseSender().send(ByteBuffer.wrap(body));
+  }
+
+  private static void error(HttpServerExchange exchange, int status, String message) {
+    error(exchange, status, message, Render.Format.YAML);
+  }
+
+  private static void error(HttpServerExchange exchange, int status, String message, Render.Format format) {
+    if (exchange.isResponseStarted()) {
+      exchange.endExchange();
+      return;
+    }
+    exchange.setStatusCode(status);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, format.contentType);
+    exchange.getResponseSender().send(ByteBuffer.wrap(Render.render(Map.of("error", message), format)));
+  }
+
+  private static void internalError(HttpServerExchange exchange, RuntimeException e) {
+    System.err.println("config-server: internal error on " + exchange.getRequestMethod() + " " + exchange.getRequestPath());
+    e.printStackTrace();
+    error(exchange, 500, "internal error (the server's log has the details)");
+  }
+
+  private static Render.Format safeFormat(Request request) {
+    try {
+      return request.format();
+    } catch (ApiException e) {
+      return Render.Format.YAML;
+    }
+  }
+}

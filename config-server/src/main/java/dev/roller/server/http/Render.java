@@ -1,0 +1,52 @@
+package dev.roller.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.charset.StandardCharsets;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.representer.Representer;
+
+/** Documents to bytes: YAML (block style, no anchors) or JSON. Thread-safe. */
+public final class Render {
+  public enum Format {
+    YAML("application/yaml"),
+    JSON("application/json");
+
+    final String contentType;
+
+    Format(String contentType) {
+      this.contentType = contentType;
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  private static final ThreadLocal<Yaml> YAML = ThreadLocal.withInitial(() -> {
+    DumperOptions options = new DumperOptions();
+    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    options.setDereferenceAliases(true);
+    options.setWidth(120);
+    return new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(options), options);
+  });
+
+  private Render() {}
+
+  public static byte[] render(Object document, Format format) {
+    if (format == Format.JSON) {
+      try {
+        return JSON.writeValueAsBytes(document);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot render JSON: " + e.getMessage(), e);
+      }
+    }
+    return YAML.get().dump(document).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A committed YAML file's contents as plain values (for JSON answers about files). */
+  static Object parseYaml(byte[] file) {
+    return YAML.get().load(new String(file, StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,62 @@
+package dev.roller.server.http;
+
+import dev.roller.pkg.store.PackageStore;
+import dev.roller.pkg.store.StoredPackage;
+import dev.roller.repo.model.NameRule;
+import dev.roller.repo.model.PackageRef;
+import dev.roller.repo.resolve.Explanation;
+import dev.roller.repo.resolve.ResolvedSpec;
+import dev.roller.server.snapshot.Snapshot;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code GET /hosts/{fqdn}/spec}: the resolved spec roll consumes, with each package's sha256 and size. */
+final class SpecViews {
+  private final PackageStore store;
+
+  SpecViews(PackageStore store) {
+    this.store = store;
+  }
+
+  Reply spec(Request r) {
+    String name = r.name("fqdn", NameRule.HOST);
+    Snapshot s = r.snapshot();
+    ResolvedSpec spec = s.repo().spec(name).orElseThrow(() -> ApiException.notFound("no host " + NameRule.quote(name)
+        + " (no hosts/" + name + ".yml at " + s.commit() + ")"));
+    List<Map<String, Object>> packages = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (PackageRef ref : spec.packages()) {
+      Optional<StoredPackage> stored = head(ref);
+      if (stored.isEmpty()) {
+        missing.add(ref.toString());
+        continue;
+      }
+      packages.add(Request.map("name", ref.name(), "version", ref.version(),
+          "sha256", stored.get().sha256().hex(), "size", stored.get().size()));
+    }
+    if (!missing.isEmpty()) {
+      throw new ApiException(422, "the spec of " + name + " names packages that are not published: "
+          + String.join(", ", missing) + " (publish them with roller-pkg publish)");
+    }
+    Map<String, Object> doc = new LinkedHashMap<>(spec.toMap());
+    doc.put("packages", packages);
+    if (r.flag("explain")) {
+      Explanation why = s.repo().explain(name).orElseThrow();
+      doc.put("explain", Request.map("params", new LinkedHashMap<>(why.params()),
+          "packages", new LinkedHashMap<>(why.packages())));
+    }
+    return Reply.document(s.commit(), doc);
+  }
+
+  private Optional<StoredPackage> head(PackageRef ref) {
+    try {
+      return store.head(ref);
+    } catch (IOException e) {
+      throw new ApiException(503, "the package store cannot be reached: " + e.getMessage());
+    }
+  }
+}
