@@ -28,7 +28,7 @@ public final class Render {
     DumperOptions options = new DumperOptions();
     options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
     options.setDereferenceAliases(true);
-    options.setWidth(120);
+    options.setSplitLines(false);
     return new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(options), options);
   });
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "roller-pkg 0.1.0",
     description = "Roller's package tool: build, inspect and publish package tarballs.",
-    subcommands = {BuildCommand.class, InspectCommand.class, ExtractCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {BuildCommand.class, InspectCommand.class, ExtractCommand.class, PublishCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
