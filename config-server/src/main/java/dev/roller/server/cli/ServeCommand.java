@@ -91,7 +91,9 @@ final class ServeCommand implements Callable<Integer> {
     PackageStore packages;
     String where;
     if (store.packagesDir != null) {
-      packages = new FilesystemStore(store.packagesDir);
+      FilesystemStore local = new FilesystemStore(store.packagesDir);
+      local.removeLeftovers(Duration.ofHours(1));
+      packages = local;
       where = store.packagesDir.toString();
     } else {
       if (cacheDir == null) {

@@ -34,11 +34,13 @@ public final class Api {
   private final RepoViews repo = new RepoViews();
   private final SpecViews specs;
   private final PackageViews packages;
+  private final HistoryViews history;
 
   public Api(Snapshots snapshots, PackageStore store, String publishToken, Path uploads, long maxUpload) {
     this.snapshots = snapshots;
     this.specs = new SpecViews(store);
     this.packages = new PackageViews(store, publishToken, uploads, maxUpload);
+    this.history = new HistoryViews(snapshots);
   }
 
   public HttpHandler handler() {
@@ -52,6 +54,7 @@ public final class Api {
         .get("/hosts", view(repo::hosts))
         .get("/hosts/{fqdn}", view(repo::host))
         .get("/hosts/{fqdn}/spec", view(specs::spec))
+        .get("/hosts/{fqdn}/spec/diff", view(history::specDiff))
         .get("/hosts/{fqdn}/users", view(repo::hostUsers))
         .get("/users", view(repo::users))
         .get("/users/{login}", view(repo::user))
@@ -60,6 +63,8 @@ public final class Api {
         .get("/packages/{name}/{version}", view(packages::packageVersion))
         .get("/packages/{name}/{version}/tarball", view(packages::tarball))
         .put("/packages/{name}/{version}", view(packages::publish))
+        .get("/diff", view(history::diff))
+        .get("/log", view(history::log))
         .post("/hooks/refresh", view(this::refresh))
         .setFallbackHandler(exchange -> error(exchange, 404, "no such resource: " + exchange.getRequestPath()))
         .setInvalidMethodHandler(exchange -> error(exchange, 405,

@@ -105,6 +105,11 @@ public final class Snapshots {
     return loaded;
   }
 
+  /** The repo's history (diffs, log). */
+  public dev.roller.repo.source.History history() {
+    return new dev.roller.repo.source.History(source.git());
+  }
+
   /** Resolves {@code rev} to a full commit id without loading it. */
   public String resolve(String rev) throws ConfigRepoException {
     return source.git().resolve(rev);
