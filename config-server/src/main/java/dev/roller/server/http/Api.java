@@ -35,16 +35,19 @@ public final class Api {
   private final SpecViews specs;
   private final PackageViews packages;
   private final HistoryViews history;
+  private final ReportViews reports;
 
   public Api(Snapshots snapshots, PackageStore store, String publishToken, Path uploads, long maxUpload) {
     this.snapshots = snapshots;
     this.specs = new SpecViews(store);
     this.packages = new PackageViews(store, publishToken, uploads, maxUpload);
     this.history = new HistoryViews(snapshots);
+    this.reports = new ReportViews(store);
   }
 
   public HttpHandler handler() {
     RoutingHandler routes = new RoutingHandler()
+        .get("/", view(reports::page))
         .get("/health", this::health)
         .get("/datacenters", view(repo::datacenters))
         .get("/datacenters/{dc}", view(repo::datacenter))
@@ -56,6 +59,8 @@ public final class Api {
         .get("/hosts/{fqdn}/spec", view(specs::spec))
         .get("/hosts/{fqdn}/spec/diff", view(history::specDiff))
         .get("/hosts/{fqdn}/users", view(repo::hostUsers))
+        .get("/hosts/{fqdn}/status", view(reports::status))
+        .post("/hosts/{fqdn}/report", view(reports::report))
         .get("/users", view(repo::users))
         .get("/users/{login}", view(repo::user))
         .get("/packages", view(packages::packages))

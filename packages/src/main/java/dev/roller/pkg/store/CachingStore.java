@@ -147,6 +147,17 @@ public final class CachingStore implements PackageStore {
     return remote.names();
   }
 
+  /** Reports are the remote store's, so every server sees every host's. */
+  @Override
+  public void putReport(String host, byte[] report) throws IOException {
+    remote.putReport(host, report);
+  }
+
+  @Override
+  public Optional<byte[]> report(String host) throws IOException {
+    return remote.report(host);
+  }
+
   @Override
   public List<StoredPackage> versions(String name) throws IOException {
     return remote.versions(name);

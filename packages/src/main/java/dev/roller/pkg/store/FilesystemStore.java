@@ -184,16 +184,40 @@ public final class FilesystemStore implements PackageStore {
     }
   }
 
+  @Override
+  public void putReport(String host, byte[] report) throws IOException {
+    Path file = root.resolve(StoreKeys.report(host));
+    Files.createDirectories(file.getParent());
+    writeAtomically(file, report);
+  }
+
+  @Override
+  public Optional<byte[]> report(String host) throws IOException {
+    try {
+      return Optional.of(Files.readAllBytes(root.resolve(StoreKeys.report(host))));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
   private static void writeSha(Path tarball, Sha256 sha256) throws IOException {
     Path shaFile = tarball.resolveSibling(tarball.getFileName() + SHA_SUFFIX);
-    Path temp = Files.createTempFile(tarball.getParent(), "." + shaFile.getFileName() + ".", ".tmp");
+    writeAtomically(shaFile, (sha256.hex() + "\n").getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** Temp file, fsync, rename over {@code file}: a reader sees the old bytes or the new, whole. */
+  private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName() + ".", ".tmp");
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        channel.write(java.nio.ByteBuffer.wrap((sha256.hex() + "\n").getBytes(StandardCharsets.US_ASCII)));
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
         channel.force(true);
       }
       Files.setPosixFilePermissions(temp, READABLE);
-      Files.move(temp, shaFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(temp);
     }

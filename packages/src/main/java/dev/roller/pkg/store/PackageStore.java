@@ -41,4 +41,13 @@ public interface PackageStore {
 
   /** Every stored version of {@code name}, sorted by version. */
   List<StoredPackage> versions(String name) throws IOException;
+
+  /**
+   * Keeps {@code report} (roll's account of what it applied) as {@code host}'s latest, replacing
+   * the one before, at {@code reports/<host>.yml}. Readers see the old report or the new, whole.
+   */
+  void putReport(String host, byte[] report) throws IOException;
+
+  /** {@code host}'s latest report, or empty. */
+  Optional<byte[]> report(String host) throws IOException;
 }

@@ -212,6 +212,28 @@ public final class S3Store implements PackageStore, AutoCloseable {
     return out;
   }
 
+  @Override
+  public void putReport(String host, byte[] report) throws IOException {
+    try {
+      s3.putObject(b -> b.bucket(settings.bucket()).key(settings.prefix() + StoreKeys.report(host)).contentType("application/yaml"),
+          RequestBody.fromBytes(report));
+    } catch (SdkException e) {
+      throw failure("put the report of " + host, e);
+    }
+  }
+
+  @Override
+  public Optional<byte[]> report(String host) throws IOException {
+    try {
+      return Optional.of(s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(settings.prefix() + StoreKeys.report(host)))
+          .asByteArray());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw failure("get the report of " + host, e);
+    }
+  }
+
   private Sha256 sha256(PackageRef id, Map<String, String> metadata) throws IOException {
     String hex = metadata.get(SHA_METADATA);
     try {

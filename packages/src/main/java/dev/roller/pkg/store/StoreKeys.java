@@ -17,6 +17,13 @@ public final class StoreKeys {
     return PACKAGES + id.name() + "/" + id.version() + SUFFIX;
   }
 
+  public static final String REPORTS = "reports/";
+
+  /** Where {@code host}'s latest report is kept. */
+  public static String report(String host) {
+    return REPORTS + NameRule.HOST.require(host) + ".yml";
+  }
+
   /** The prefix under which every version of {@code name} is stored. */
   public static String versionsOf(String name) {
     return PACKAGES + NameRule.PACKAGE.require(name) + "/";

@@ -65,6 +65,16 @@ class CachingStoreTest extends PackageStoreContract {
     public List<StoredPackage> versions(String name) throws IOException {
       return inner.versions(name);
     }
+
+    @Override
+    public void putReport(String host, byte[] report) throws IOException {
+      inner.putReport(host, report);
+    }
+
+    @Override
+    public Optional<byte[]> report(String host) throws IOException {
+      return inner.report(host);
+    }
   }
 
   @BeforeEach

@@ -139,6 +139,16 @@ public abstract class PackageStoreContract {
   }
 
   @Test
+  void keepsEachHostsLatestReport() throws Exception {
+    PackageStore store = store();
+    assertTrue(store.report("web1.example.com").isEmpty());
+    store.putReport("web1.example.com", "result: applied\ncommit: a\n".getBytes());
+    store.putReport("web1.example.com", "result: applied\ncommit: b\n".getBytes());
+    assertEquals("result: applied\ncommit: b\n", new String(store.report("web1.example.com").orElseThrow()));
+    assertThrows(IllegalArgumentException.class, () -> store.putReport("../etc/passwd", new byte[0]));
+  }
+
+  @Test
   void storesALargePackage() throws Exception {
     PackageStore store = store();
     Path file = bytes("big", 50 << 20, 7);

@@ -1,0 +1,144 @@
+package dev.roller.server.http;
+
+import dev.roller.pkg.store.PackageStore;
+import dev.roller.repo.model.Host;
+import dev.roller.repo.model.NameRule;
+import dev.roller.server.snapshot.Snapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Reports from roll, a host's status against the repo, and the HTML fleet page. */
+final class ReportViews {
+  static final Set<String> RESULTS = Set.of("applied", "unchanged", "rolled-back", "failed");
+  private static final int MAX_REPORT = 256 * 1024;
+
+  private final PackageStore store;
+  private final Fleet fleet;
+
+  ReportViews(PackageStore store) {
+    this.store = store;
+    this.fleet = new Fleet(store);
+  }
+
+  /**
+   * {@code POST /hosts/{fqdn}/report}: YAML or JSON with {@code result} (applied, unchanged,
+   * rolled-back, failed), {@code commit}, and the {@code spec} applied; kept, normalized, as the
+   * host's latest report in the package store.
+   */
+  Reply report(Request r) {
+    String host = r.name("fqdn", NameRule.HOST);
+    Snapshot s = r.snapshot();
+    if (!s.repo().hosts().containsKey(host)) {
+      throw ApiException.notFound("no host " + NameRule.quote(host));
+    }
+    Map<?, ?> body = body(r);
+    String result = String.valueOf(body.get("result"));
+    if (!RESULTS.contains(result)) {
+      throw ApiException.badRequest("'result' must be one of " + new java.util.TreeSet<>(RESULTS) + ", got " + NameRule.quote(result));
+    }
+    Object commit = body.get("commit");
+    if (commit != null && !String.valueOf(commit).matches("[0-9a-f]{40}")) {
+      throw ApiException.badRequest("'commit' must be a full commit id");
+    }
+    Map<String, Object> kept = new LinkedHashMap<>();
+    kept.put("host", host);
+    kept.put("result", result);
+    kept.put("commit", commit == null ? null : String.valueOf(commit));
+    for (String key : List.of("generation", "time", "error", "packages", "services")) {
+      if (body.containsKey(key)) {
+        kept.put(key, body.get(key));
+      }
+    }
+    if (body.get("spec") instanceof Map<?, ?> spec) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> applied = (Map<String, Object>) spec;
+      kept.put("digest", Fleet.digest(applied));
+    }
+    kept.put("received_at", Instant.now().toString());
+    try {
+      store.putReport(host, Render.render(kept, Render.Format.YAML));
+    } catch (IOException e) {
+      throw new ApiException(503, "cannot keep the report: " + e.getMessage());
+    }
+    return Reply.document(201, s.commit(), Request.map("host", host, "kept", true));
+  }
+
+  Reply status(Request r) {
+    String host = r.name("fqdn", NameRule.HOST);
+    Snapshot s = r.snapshot();
+    if (!s.repo().hosts().containsKey(host)) {
+      throw ApiException.notFound("no host " + NameRule.quote(host));
+    }
+    Fleet.Status status = fleet.status(s, host);
+    Map<String, Object> doc = Request.map("host", host, "state", status.state().label,
+        "desired", Request.map("commit", s.commit(), "digest", status.desiredDigest()));
+    if (status.report() != null) {
+      doc.put("reported", status.report());
+    }
+    return Reply.document(s.commit(), doc);
+  }
+
+  /** {@code GET /}: every host by datacenter and hostclass with its state. Every value is escaped. */
+  Reply page(Request r) {
+    Snapshot s = r.snapshot();
+    Map<String, Map<String, List<String>>> byDatacenter = new TreeMap<>();
+    for (Host host : s.repo().hosts().values()) {
+      byDatacenter.computeIfAbsent(host.datacenter(), k -> new TreeMap<>())
+          .computeIfAbsent(host.hostclass(), k -> new java.util.ArrayList<>()).add(host.name());
+    }
+    StringBuilder html = new StringBuilder(4096);
+    html.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Roller fleet</title><style>")
+        .append("body{font-family:sans-serif;margin:2em}td,th{padding:2px 10px;text-align:left}")
+        .append(".in-sync{color:#1a7f37}.drifted{color:#9a6700}.failing{color:#cf222e}.never-reported{color:#6e7781}")
+        .append("</style></head><body>\n<h1>Roller fleet</h1>\n<p>commit <code>").append(Html.escape(s.commit()))
+        .append("</code>, ").append(s.repo().hosts().size()).append(" hosts</p>\n");
+    Map<Fleet.State, Integer> counts = new TreeMap<>();
+    StringBuilder tables = new StringBuilder();
+    for (var dc : byDatacenter.entrySet()) {
+      tables.append("<h2>").append(Html.escape(dc.getKey())).append("</h2>\n");
+      for (var hc : dc.getValue().entrySet()) {
+        tables.append("<h3>").append(Html.escape(hc.getKey())).append("</h3>\n<table>\n");
+        for (String host : hc.getValue()) {
+          Fleet.Status status = fleet.status(s, host);
+          counts.merge(status.state(), 1, Integer::sum);
+          String css = status.state().label.replace(' ', '-');
+          Object commit = status.report() == null ? "" : status.report().get("commit");
+          tables.append("<tr><td>").append(Html.escape(host)).append("</td><td class=\"").append(css).append("\">")
+              .append(Html.escape(status.state().label)).append("</td><td><code>")
+              .append(Html.escape(commit == null ? "" : String.valueOf(commit))).append("</code></td></tr>\n");
+        }
+        tables.append("</table>\n");
+      }
+    }
+    html.append("<p>");
+    counts.forEach((state, n) -> html.append(Html.escape(state.label)).append(": ").append(n).append(" &nbsp; "));
+    html.append("</p>\n").append(tables).append("</body></html>\n");
+    byte[] bytes = html.toString().getBytes(StandardCharsets.UTF_8);
+    return new Reply(200, null, bytes, null, bytes.length, "text/html; charset=utf-8", s.commit());
+  }
+
+  private static Map<?, ?> body(Request r) {
+    try (InputStream in = r.exchange.getInputStream()) {
+      byte[] bytes = in.readNBytes(MAX_REPORT + 1);
+      if (bytes.length > MAX_REPORT) {
+        throw new ApiException(413, "a report is at most " + MAX_REPORT + " bytes");
+      }
+      Object doc = Render.parseYaml(bytes);
+      if (!(doc instanceof Map<?, ?> map)) {
+        throw ApiException.badRequest("a report is a YAML or JSON mapping");
+      }
+      return map;
+    } catch (IOException e) {
+      throw ApiException.badRequest("cannot read the report: " + e.getMessage());
+    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+      throw ApiException.badRequest("the report is not valid YAML or JSON: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.roller.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.roller.repo.TestRepo;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reports kept in the store, a host's status against the repo, and the fleet page. */
+class ReportTest {
+  @TempDir Path dir;
+  ServerFixture server;
+  String commit;
+
+  @BeforeEach
+  void start() throws Exception {
+    TestRepo repo = TestRepo.minimal(dir.resolve("repo"));
+    repo.write("hosts/web2.dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\n");
+    commit = repo.commit("first");
+    server = ServerFixture.start(repo, dir);
+    server.publish(server.build("hello-web", "1.0.0", "w"), ServerFixture.TOKEN);
+    server.publish(server.build("foreman", "1.0.0", "f"), ServerFixture.TOKEN);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private HttpResponse<String> report(String host, String body) throws Exception {
+    return server.send("POST", "/hosts/" + host + "/report", HttpRequest.BodyPublishers.ofString(body),
+        "Content-Type", "application/json");
+  }
+
+  /** What roll reports: the spec it applied, as the server served it. */
+  private String applied(String host, String result) throws Exception {
+    String spec = server.get("/hosts/" + host + "/spec?format=json").body();
+    return "{\"result\":\"" + result + "\",\"commit\":\"" + commit + "\",\"generation\":3,\"spec\":" + spec + "}";
+  }
+
+  private String state(String host) throws Exception {
+    String body = server.get("/hosts/" + host + "/status").body();
+    return body.lines().filter(l -> l.startsWith("state: ")).findFirst().orElseThrow().substring(7);
+  }
+
+  @Test
+  void statusFollowsReportsAndTheRepo() throws Exception {
+    assertEquals("never reported", state("web1.dc1.example.com"));
+    assertEquals(201, report("web1.dc1.example.com", applied("web1.dc1.example.com", "applied")).statusCode());
+    assertEquals("in sync", state("web1.dc1.example.com"));
+    assertTrue(server.get("/hosts/web1.dc1.example.com/status").body().contains("generation: 3"));
+
+    // A commit that changes nothing for this host keeps it in sync; one that changes its spec drifts it.
+    server.repo.write("users/bob.yml", "uid: 2002\nhostclasses: [web]\n");
+    server.repo.commit("a user");
+    server.app.snapshots().refresh();
+    assertEquals("in sync", state("web1.dc1.example.com"));
+    server.repo.write("hosts/web1.dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\nparams: {workers: 9}\n");
+    server.repo.commit("more workers");
+    server.app.snapshots().refresh();
+    assertEquals("drifted", state("web1.dc1.example.com"));
+
+    assertEquals(201, report("web2.dc1.example.com", applied("web2.dc1.example.com", "rolled-back")).statusCode());
+    assertEquals("failing", state("web2.dc1.example.com"));
+  }
+
+  @Test
+  void reportsAreKeptInThePackageStore() throws Exception {
+    report("web1.dc1.example.com", applied("web1.dc1.example.com", "applied"));
+    String kept = java.nio.file.Files.readString(dir.resolve("store/reports/web1.dc1.example.com.yml"));
+    assertTrue(kept.contains("result: applied"), kept);
+    assertTrue(kept.contains("digest: "), kept);
+  }
+
+  @Test
+  void badReportsAreRefused() throws Exception {
+    assertEquals(400, report("web1.dc1.example.com", "{\"result\":\"great\"}").statusCode());
+    assertEquals(400, report("web1.dc1.example.com", "[1, 2]").statusCode());
+    assertEquals(400, report("web1.dc1.example.com", "{\"result\":\"applied\",\"commit\":\"abc\"}").statusCode());
+    assertEquals(400, report("web1.dc1.example.com", "{unclosed").statusCode());
+    assertEquals(404, report("nope.dc1.example.com", "{\"result\":\"applied\"}").statusCode());
+  }
+
+  @Test
+  void theFleetPageShowsEveryHostWithItsStateAndEscapesValues() throws Exception {
+    report("web1.dc1.example.com", applied("web1.dc1.example.com", "applied"));
+    HttpResponse<String> page = server.get("/");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+    assertTrue(page.body().contains("<h2>dc1</h2>"), page.body());
+    assertTrue(page.body().contains("<td>web1.dc1.example.com</td><td class=\"in-sync\">in sync</td>"), page.body());
+    assertTrue(page.body().contains("<td>web2.dc1.example.com</td><td class=\"never-reported\">never reported</td>"));
+    // A report can carry any text; the page shows it escaped.
+    report("web2.dc1.example.com", "{\"result\":\"failed\",\"commit\":\"" + commit + "\",\"error\":\"<script>alert(1)</script>\"}");
+    assertFalse(server.get("/").body().contains("<script>"));
+    assertEquals("&lt;b&gt; &amp; &quot;x&quot; &#39;y&#39;", dev.roller.server.http.HtmlAccess.escape("<b> & \"x\" 'y'"));
+  }
+}
