@@ -172,6 +172,19 @@ class ApiTest {
   }
 
   @Test
+  void metricsCountRequestsByRouteAndStatus() throws Exception {
+    server.get("/hosts");
+    server.get("/hosts");
+    server.get("/hostclasses/nope");
+    String metrics = server.get("/metrics").body();
+    assertTrue(metrics.contains("roller_http_requests_total{route=\"/hosts\",status=\"200\"} 2"), metrics);
+    assertTrue(metrics.contains("roller_http_requests_total{route=\"/hostclasses/{hc}\",status=\"404\"} 1"), metrics);
+    assertTrue(metrics.contains("roller_http_request_duration_seconds_count{route=\"/hosts\"} 2"), metrics);
+    assertTrue(metrics.contains("roller_snapshot_info{commit=\"" + first + "\"} 1"), metrics);
+    assertTrue(metrics.contains("roller_rejected_commits_total 0"), metrics);
+  }
+
+  @Test
   void unknownRoutesAndMethodsAreClearErrors() throws Exception {
     HttpResponse<String> nope = server.get("/nope");
     assertEquals(404, nope.statusCode());

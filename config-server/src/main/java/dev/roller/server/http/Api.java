@@ -36,6 +36,8 @@ public final class Api {
   private final PackageViews packages;
   private final HistoryViews history;
   private final ReportViews reports;
+  private final Metrics metrics = new Metrics();
+  private final PackageStore store;
 
   public Api(Snapshots snapshots, PackageStore store, String publishToken, Path uploads, long maxUpload) {
     this.snapshots = snapshots;
@@ -43,12 +45,14 @@ public final class Api {
     this.packages = new PackageViews(store, publishToken, uploads, maxUpload);
     this.history = new HistoryViews(snapshots);
     this.reports = new ReportViews(store);
+    this.store = store;
   }
 
   public HttpHandler handler() {
     RoutingHandler routes = new RoutingHandler()
         .get("/", view(reports::page))
         .get("/health", this::health)
+        .get("/metrics", this::metrics)
         .get("/datacenters", view(repo::datacenters))
         .get("/datacenters/{dc}", view(repo::datacenter))
         .get("/hostclasses", view(repo::hostclasses))
@@ -75,6 +79,13 @@ public final class Api {
         .setInvalidMethodHandler(exchange -> error(exchange, 405,
             exchange.getRequestMethod() + " is not allowed on " + exchange.getRequestPath()));
     return exchange -> {
+      long start = System.nanoTime();
+      // Recorded as the response is committed (status known, nothing sent yet), so a client that
+      // has its answer always finds it counted: time to first byte.
+      exchange.addResponseCommitListener(done -> {
+        io.undertow.util.PathTemplateMatch match = done.getAttachment(io.undertow.util.PathTemplateMatch.ATTACHMENT_KEY);
+        metrics.record(match == null ? "unmatched" : match.getMatchedTemplate(), done.getStatusCode(), System.nanoTime() - start);
+      });
       try {
         routes.handleRequest(exchange);
       } catch (RuntimeException e) {
@@ -131,6 +142,14 @@ public final class Api {
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, safeFormat(request).contentType);
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
     exchange.getResponseSender().send(ByteBuffer.wrap(body));
+  }
+
+  /** Prometheus text format; cheap, so answered on the I/O thread like /health. */
+  private void metrics(HttpServerExchange exchange) {
+    Snapshot current = snapshots.current();
+    exchange.getResponseHeaders().put(COMMIT_HEADER, current == null ? "" : current.commit());
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+    exchange.getResponseSender().send(metrics.render(snapshots, store));
   }
 
   /** {@code POST /hooks/refresh}: fetch now, answer with the commit served afterwards. */

@@ -23,6 +23,8 @@ public final class Snapshots {
   private volatile Snapshot current;
   private volatile Rejected rejected;
   private volatile String lastFetchError;
+  private final java.util.concurrent.atomic.AtomicLong rejectedCount = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.List<java.util.function.Consumer<Snapshot>> swapListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, Snapshot> byCommit = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Snapshot> eldest) {
@@ -43,6 +45,16 @@ public final class Snapshots {
   /** The newest commit that failed validation, if it is newer than the one served. */
   public Rejected rejected() {
     return rejected;
+  }
+
+  /** How many commits failed validation since start. */
+  public long rejectedCount() {
+    return rejectedCount.get();
+  }
+
+  /** Calls {@code listener} (on the refreshing thread) with each snapshot swapped in. */
+  public void onSwap(java.util.function.Consumer<Snapshot> listener) {
+    swapListeners.add(listener);
   }
 
   /** Why the last fetch failed, or null. */
@@ -68,11 +80,13 @@ public final class Snapshots {
         Snapshot loaded = load(head);
         current = loaded;
         rejected = null;
+        swapListeners.forEach(listener -> listener.accept(loaded));
       } catch (ConfigRepoException e) {
         if (e.problems().isEmpty()) {
           throw e;
         }
         rejected = new Rejected(head, e.problems(), Instant.now());
+        rejectedCount.incrementAndGet();
       }
     } catch (ConfigRepoException e) {
       lastFetchError = e.getMessage();

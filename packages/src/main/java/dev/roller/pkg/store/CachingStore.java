@@ -31,6 +31,8 @@ public final class CachingStore implements PackageStore {
   private final Path cacheDir;
   private final Set<PackageRef> verified = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<PackageRef, CompletableFuture<Void>> fetching = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
 
   public CachingStore(PackageStore remote, Path cacheDir) {
     this.remote = remote;
@@ -50,9 +52,20 @@ public final class CachingStore implements PackageStore {
     return cache.open(id);
   }
 
+  /** Reads served from the cache without a download. */
+  public long hits() {
+    return hits.sum();
+  }
+
+  /** Reads that had to download from the remote store. */
+  public long misses() {
+    return misses.sum();
+  }
+
   /** Makes sure {@code id} is in the cache and sound, fetching it (once, however many ask) if not. */
   public void fetch(PackageRef id) throws IOException, NoSuchPackageException {
     if (verified.contains(id)) {
+      hits.increment();
       return;
     }
     CompletableFuture<Void> mine = new CompletableFuture<>();
@@ -62,7 +75,10 @@ public final class CachingStore implements PackageStore {
       return;
     }
     try {
-      if (!cachedAndSound(id)) {
+      if (cachedAndSound(id)) {
+        hits.increment();
+      } else {
+        misses.increment();
         download(id);
       }
       verified.add(id);
