@@ -1,6 +1,11 @@
 package dev.roller.server;
 
+import dev.roller.pkg.store.CachingStore;
+import dev.roller.pkg.store.NoSuchPackageException;
 import dev.roller.pkg.store.PackageStore;
+import dev.roller.repo.model.PackageRef;
+import dev.roller.server.snapshot.Snapshot;
+import java.io.IOException;
 import dev.roller.server.http.Api;
 import dev.roller.server.snapshot.Snapshots;
 import io.undertow.Undertow;
@@ -36,9 +41,24 @@ public final class ConfigServerApp implements AutoCloseable {
    */
   public static ConfigServerApp start(Snapshots snapshots, PackageStore store, String publishToken, Path uploads,
       String bind, int port, Duration poll) {
+    return start(snapshots, store, publishToken, uploads, bind, port, poll, defaultWorkers());
+  }
+
+  /** Worker threads for requests that may block (store, git): Undertow's own default, 8 per core, at least 16. */
+  public static int defaultWorkers() {
+    return Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
+  }
+
+  /** As above, with {@code workers} threads for requests that may block. */
+  public static ConfigServerApp start(Snapshots snapshots, PackageStore store, String publishToken, Path uploads,
+      String bind, int port, Duration poll, int workers) {
+    if (store instanceof CachingStore cache) {
+      snapshots.onSwap(snapshot -> prefetch(snapshot, cache));
+    }
     Api api = new Api(snapshots, store, publishToken, uploads, MAX_UPLOAD);
     Undertow undertow = Undertow.builder()
         .addHttpListener(port, bind)
+        .setWorkerThreads(workers)
         .setHandler(api.handler())
         .build();
     undertow.start();
@@ -49,6 +69,23 @@ public final class ConfigServerApp implements AutoCloseable {
     });
     poller.scheduleWithFixedDelay(snapshots::refresh, 0, Math.max(1, poll.toMillis()), TimeUnit.MILLISECONDS);
     return new ConfigServerApp(snapshots, undertow, poller);
+  }
+
+  /**
+   * Brings every published package the commit names into the local cache, so this server keeps
+   * serving them through an S3 outage. Runs on the refreshing thread, never on a request's.
+   */
+  static void prefetch(Snapshot snapshot, CachingStore cache) {
+    snapshot.repo().index().packages().forEach((name, versions) -> versions.keySet().forEach(version -> {
+      PackageRef ref = new PackageRef(name, version);
+      try {
+        cache.fetch(ref);
+      } catch (NoSuchPackageException e) {
+        // Not published yet: the spec says so (422) until it is.
+      } catch (IOException e) {
+        System.err.println("config-server: cannot prefetch " + ref + ": " + e.getMessage());
+      }
+    }));
   }
 
   public Snapshots snapshots() {

@@ -23,7 +23,9 @@ final class ServerFixture implements AutoCloseable {
   final Path dir;
   final ConfigServerApp app;
   final String base;
-  final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** HTTP/1.1, as curl and roll speak to the server (the JDK's default HTTP/2 upgrade holds back bodies of unknown length). */
+  final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   private ServerFixture(TestRepo repo, Path dir, ConfigServerApp app) {
     this.repo = repo;
@@ -34,9 +36,13 @@ final class ServerFixture implements AutoCloseable {
 
   /** A server over {@code repo} (committed already); it has loaded the branch head when this returns. */
   static ServerFixture start(TestRepo repo, Path dir, PackageStore store, String token) throws Exception {
+    return start(repo, dir, store, token, ConfigServerApp.defaultWorkers());
+  }
+
+  static ServerFixture start(TestRepo repo, Path dir, PackageStore store, String token, int workers) throws Exception {
     Snapshots snapshots = new Snapshots(RepoSource.open(repo.dir().toString(), dir.resolve("cache")), "main");
     ConfigServerApp app = ConfigServerApp.start(snapshots, store, token, dir.resolve("uploads"), "127.0.0.1", 0,
-        Duration.ofHours(1));
+        Duration.ofHours(1), workers);
     snapshots.refresh();
     return new ServerFixture(repo, dir, app);
   }

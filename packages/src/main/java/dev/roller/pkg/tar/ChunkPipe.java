@@ -64,7 +64,7 @@ final class ChunkPipe {
             throw new InterruptedIOException("interrupted while extracting");
           }
           if (next instanceof Exception e) {
-            throw e instanceof CorruptTarballException corrupt ? corrupt : new CorruptTarballException(e.getMessage(), e);
+            throw e instanceof CorruptTarballException corrupt ? corrupt : new CorruptTarballException(CorruptTarballException.describe(e), e);
           }
           current = (byte[]) next;
           position = 0;

@@ -10,6 +10,14 @@ final class CorruptTarballException extends IOException {
     super(message, cause);
   }
 
+  /** A reading failure in words: the JDK's EOFException often has no message of its own. */
+  static String describe(Exception e) {
+    if (e.getMessage() != null) {
+      return e.getMessage();
+    }
+    return e instanceof java.io.EOFException ? "the data ends too early: truncated" : e.getClass().getSimpleName();
+  }
+
   /** Reading the tar stream: any failure there is the tarball's, not the disk's. */
   static TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws CorruptTarballException {
     try {
@@ -17,7 +25,7 @@ final class CorruptTarballException extends IOException {
     } catch (CorruptTarballException e) {
       throw e;
     } catch (IOException e) {
-      throw new CorruptTarballException(e.getMessage(), e);
+      throw new CorruptTarballException(describe(e), e);
     }
   }
 
@@ -27,7 +35,7 @@ final class CorruptTarballException extends IOException {
     } catch (CorruptTarballException e) {
       throw e;
     } catch (IOException e) {
-      throw new CorruptTarballException(e.getMessage(), e);
+      throw new CorruptTarballException(describe(e), e);
     }
   }
 }
