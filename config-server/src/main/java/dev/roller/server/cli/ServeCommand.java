@@ -82,7 +82,12 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws ConfigRepoException, IOException, InterruptedException {
-    Duration every = Durations.parse(poll, spec.commandLine());
+    Duration every;
+    try {
+      every = dev.roller.pkg.manifest.Durations.parse(poll);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--poll: " + e.getMessage());
+    }
     String token = tokenFile == null ? null : Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
     if (token != null && token.length() < 16) {
       throw new CommandLine.ParameterException(spec.commandLine(), tokenFile + ": the publish token must be at least 16 characters");

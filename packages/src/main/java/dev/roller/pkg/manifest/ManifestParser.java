@@ -14,8 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -27,7 +25,6 @@ public final class ManifestParser {
   private static final Set<String> SERVICE = keys("name", "run", "stop_timeout", "reload", "health");
   private static final Set<String> HEALTH = keys("http", "tcp", "command", "timeout");
   private static final Set<String> HOOKS = keys("activate");
-  private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
 
   private ManifestParser() {}
 
@@ -118,24 +115,18 @@ public final class ManifestParser {
     return found;
   }
 
-  /** Parses {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}. */
+  /** The duration at {@code key}, or {@code fallback} when it is not written. */
   static Duration duration(Fields f, String key, Duration fallback, Problems p) {
     String text = f.optionalText(key, null);
     if (text == null) {
       return fallback;
     }
-    Matcher m = DURATION.matcher(text);
-    if (!m.matches()) {
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
       p.add(f.line(key), "'" + key + "' must be a duration such as 500ms, 10s, 2m or 1h, got " + NameRule.quote(text));
       return fallback;
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    };
   }
 
   private static String checked(String name, NameRule rule, int line, Problems p) {

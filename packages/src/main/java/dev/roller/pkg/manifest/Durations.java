@@ -1,0 +1,28 @@
+package dev.roller.pkg.manifest;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Durations as Roller writes them, in manifests and on command lines: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}. */
+public final class Durations {
+  private static final Pattern FORM = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
+
+  private Durations() {}
+
+  /** The duration {@code text} says; throws {@link IllegalArgumentException} naming the expected form. */
+  public static Duration parse(String text) {
+    Matcher m = text == null ? null : FORM.matcher(text);
+    if (m == null || !m.matches()) {
+      throw new IllegalArgumentException("not a duration: " + dev.roller.repo.model.NameRule.quote(text)
+          + " (expected e.g. 500ms, 10s, 2m or 1h)");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
+  }
+}
