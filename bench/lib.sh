@@ -37,3 +37,22 @@ bench_tree() {
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+# A free TCP port on 127.0.0.1.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# Waits (up to 30 s) until URL answers 200.
+wait_for() {
+  for _ in $(seq 1 150); do
+    curl -fsS "$1" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "bench: $1 did not answer" >&2
+  return 1
+}
+
+# wrk's requests/s and p99 latency (ms) from its --latency output.
+wrk_rps() { awk '/Requests\/sec/ {print $2}'; }
+wrk_p99_ms() {
+  awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } print v }'
+}

@@ -38,6 +38,7 @@ public final class Api {
   private final ReportViews reports;
   private final Metrics metrics = new Metrics();
   private final PackageStore store;
+  private final ResponseCache cache = new ResponseCache();
 
   public Api(Snapshots snapshots, PackageStore store, String publishToken, Path uploads, long maxUpload) {
     this.snapshots = snapshots;
@@ -53,20 +54,20 @@ public final class Api {
         .get("/", view(reports::page))
         .get("/health", this::health)
         .get("/metrics", this::metrics)
-        .get("/datacenters", view(repo::datacenters))
-        .get("/datacenters/{dc}", view(repo::datacenter))
-        .get("/hostclasses", view(repo::hostclasses))
-        .get("/hostclasses/{hc}", view(repo::hostclass))
-        .get("/hostclasses/{hc}/hosts", view(repo::hostclassHosts))
-        .get("/hosts", view(repo::hosts))
-        .get("/hosts/{fqdn}", view(repo::host))
-        .get("/hosts/{fqdn}/spec", view(specs::spec))
+        .get("/datacenters", cached(view(true, repo::datacenters)))
+        .get("/datacenters/{dc}", cached(view(true, repo::datacenter)))
+        .get("/hostclasses", cached(view(true, repo::hostclasses)))
+        .get("/hostclasses/{hc}", cached(view(true, repo::hostclass)))
+        .get("/hostclasses/{hc}/hosts", cached(view(true, repo::hostclassHosts)))
+        .get("/hosts", cached(view(true, repo::hosts)))
+        .get("/hosts/{fqdn}", cached(view(true, repo::host)))
+        .get("/hosts/{fqdn}/spec", cached(view(true, specs::spec)))
         .get("/hosts/{fqdn}/spec/diff", view(history::specDiff))
-        .get("/hosts/{fqdn}/users", view(repo::hostUsers))
+        .get("/hosts/{fqdn}/users", cached(view(true, repo::hostUsers)))
         .get("/hosts/{fqdn}/status", view(reports::status))
         .post("/hosts/{fqdn}/report", view(reports::report))
-        .get("/users", view(repo::users))
-        .get("/users/{login}", view(repo::user))
+        .get("/users", cached(view(true, repo::users)))
+        .get("/users/{login}", cached(view(true, repo::user)))
         .get("/packages", view(packages::packages))
         .get("/packages/{name}", view(packages::packageInfo))
         .get("/packages/{name}/{version}", view(packages::packageVersion))
@@ -96,10 +97,24 @@ public final class Api {
 
   /** A view run on a worker thread (it may block on the store or git), its answer rendered here. */
   private HttpHandler view(Function<Request, Reply> view) {
+    return view(false, view);
+  }
+
+  /**
+   * As above; a {@code cacheable} view's 200 answers for the commit served are kept in the
+   * {@link ResponseCache}, so {@link #cached} can send them from the I/O thread next time.
+   */
+  private HttpHandler view(boolean cacheable, Function<Request, Reply> view) {
     return new BlockingHandler(exchange -> {
       Request request = new Request(exchange, snapshots);
       try {
-        send(exchange, view.apply(request), request.format());
+        Reply reply = view.apply(request);
+        ResponseCache.Entry sent = send(exchange, reply, request.format());
+        Snapshot current = snapshots.current();
+        if (cacheable && sent != null && request.query("rev") == null && current != null
+            && current.commit().equals(reply.commit())) {
+          cache.put(reply.commit(), cacheKey(exchange, request.format()), sent);
+        }
       } catch (ApiException e) {
         Snapshot current = snapshots.current();
         exchange.getResponseHeaders().put(COMMIT_HEADER, current == null ? "" : current.commit());
@@ -108,6 +123,45 @@ public final class Api {
         internalError(exchange, e);
       }
     });
+  }
+
+  /** Sends a cached answer from the I/O thread; anything else goes on to {@code slow}. */
+  private HttpHandler cached(HttpHandler slow) {
+    return exchange -> {
+      Snapshot current = snapshots.current();
+      if (current != null && !exchange.getQueryParameters().containsKey("rev")) {
+        Render.Format format;
+        try {
+          format = new Request(exchange, snapshots).format();
+        } catch (ApiException e) {
+          slow.handleRequest(exchange);
+          return;
+        }
+        ResponseCache.Entry hit = cache.get(current.commit(), cacheKey(exchange, format));
+        if (hit != null) {
+          exchange.getResponseHeaders().put(COMMIT_HEADER, current.commit());
+          exchange.getResponseHeaders().put(Headers.ETAG, hit.etag());
+          exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, hit.contentType());
+          if (notModified(exchange, hit.etag())) {
+            exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
+            exchange.endExchange();
+          } else {
+            exchange.getResponseSender().send(ByteBuffer.wrap(hit.body()));
+          }
+          return;
+        }
+      }
+      slow.handleRequest(exchange);
+    };
+  }
+
+  private static String cacheKey(HttpServerExchange exchange, Render.Format format) {
+    return exchange.getRequestPath() + '?' + exchange.getQueryString() + '|' + format;
+  }
+
+  private static boolean notModified(HttpServerExchange exchange, String etag) {
+    String ifNoneMatch = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);
+    return ifNoneMatch != null && List.of(ifNoneMatch.split("\\s*,\\s*")).contains(etag);
   }
 
   /** Answered on the I/O thread: no queueing behind worker threads busy with other requests. */
@@ -164,7 +218,8 @@ public final class Api {
     return Reply.document(commit == null ? 503 : 200, commit, doc);
   }
 
-  private static void send(HttpServerExchange exchange, Reply reply, Render.Format format) throws java.io.IOException {
+  /** Writes {@code reply}; returns what was sent when it is a 200 document or file (cacheable), else null. */
+  private static ResponseCache.Entry send(HttpServerExchange exchange, Reply reply, Render.Format format) throws java.io.IOException {
     exchange.getResponseHeaders().put(COMMIT_HEADER, reply.commit() == null ? "" : reply.commit());
     if (reply.stream() != null) {
       exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, reply.contentType());
@@ -172,7 +227,7 @@ public final class Api {
       try (InputStream in = reply.stream(); OutputStream out = exchange.getOutputStream()) {
         in.transferTo(out);
       }
-      return;
+      return null;
     }
     byte[] body;
     String contentType;
@@ -186,14 +241,14 @@ public final class Api {
     String etag = "\"" + HexFormat.of().formatHex(dev.roller.pkg.Sha256.newDigest().digest(body), 0, 16) + "\"";
     exchange.getResponseHeaders().put(Headers.ETAG, etag);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
-    String ifNoneMatch = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);
-    if (reply.status() == 200 && ifNoneMatch != null && List.of(ifNoneMatch.split("\\s*,\\s*")).contains(etag)) {
+    if (reply.status() == 200 && notModified(exchange, etag)) {
       exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
       exchange.endExchange();
-      return;
+    } else {
+      exchange.setStatusCode(reply.status());
+      exchange.getResponseSender().send(ByteBuffer.wrap(body));
     }
-    exchange.setStatusCode(reply.status());
-    exchange.getResponseSender().send(ByteBuffer.wrap(body));
+    return reply.status() == 200 ? new ResponseCache.Entry(body, contentType, etag) : null;
   }
 
   private static void error(HttpServerExchange exchange, int status, String message) {
