@@ -1,0 +1,78 @@
+package dev.roller.roll.layout;
+
+import dev.roller.pkg.Sha256;
+import java.nio.file.Path;
+
+/**
+ * The one class that knows where roll keeps things on a host (DESIGN §5), all under {@code root}
+ * ({@code /} on a real host, a scratch folder with {@code --root}):
+ *
+ * <pre>
+ * usr/local                          symlink to var/lib/roller/generations/N (relative, so it works under any root)
+ * var/lib/roller/generations/N/      one complete tree per roll, with .roller/generation.yml
+ * var/lib/roller/store/SHA256/       each package unpacked once, read-only
+ * var/cache/roller/SHA256.tar.gz     downloaded tarballs
+ * var/lib/roller/lock, journal       one roll at a time; what a roll was doing if it died
+ * var/lib/roller/run/                pid files of services
+ * var/log/roller/                    roll's log and each service's output
+ * etc/roller/roll.yml                this host's settings
+ * </pre>
+ */
+public record HostLayout(Path root) {
+  public HostLayout {
+    root = root.toAbsolutePath().normalize();
+  }
+
+  public Path usrLocal() {
+    return root.resolve("usr/local");
+  }
+
+  public Path generations() {
+    return root.resolve("var/lib/roller/generations");
+  }
+
+  public Path generation(int n) {
+    return generations().resolve(Integer.toString(n));
+  }
+
+  /** What {@code usr/local} points to for generation {@code n}: relative to {@code usr/}, so it stays inside the root. */
+  public Path linkTarget(int n) {
+    return Path.of("..", "var", "lib", "roller", "generations", Integer.toString(n));
+  }
+
+  public Path store() {
+    return root.resolve("var/lib/roller/store");
+  }
+
+  public Path storeEntry(Sha256 sha256) {
+    return store().resolve(sha256.hex());
+  }
+
+  public Path cache() {
+    return root.resolve("var/cache/roller");
+  }
+
+  public Path cachedTarball(Sha256 sha256) {
+    return cache().resolve(sha256.hex() + ".tar.gz");
+  }
+
+  public Path lock() {
+    return root.resolve("var/lib/roller/lock");
+  }
+
+  public Path journal() {
+    return root.resolve("var/lib/roller/journal");
+  }
+
+  public Path run() {
+    return root.resolve("var/lib/roller/run");
+  }
+
+  public Path log() {
+    return root.resolve("var/log/roller");
+  }
+
+  public Path config() {
+    return root.resolve("etc/roller/roll.yml");
+  }
+}

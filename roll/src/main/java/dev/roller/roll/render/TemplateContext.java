@@ -1,0 +1,31 @@
+package dev.roller.roll.render;
+
+import dev.roller.roll.layout.HostLayout;
+import dev.roller.roll.spec.HostSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What templates and manifest strings see (DESIGN §3): {@code host} (name, hostclass,
+ * datacenter), {@code params}, {@code packages} (name to version), {@code peers} (hostclass to a
+ * list of name and params), {@code commit}, and {@code paths} (root, usr_local, log, run: absolute
+ * paths on this host, under {@code --root} when given).
+ */
+public final class TemplateContext {
+  private TemplateContext() {}
+
+  public static Map<String, Object> of(HostSpec spec, HostLayout layout) {
+    Map<String, Object> context = new LinkedHashMap<>();
+    context.put("host", Map.of("name", spec.host(), "hostclass", spec.hostclass(), "datacenter", spec.datacenter()));
+    context.put("params", spec.params());
+    context.put("packages", spec.versions());
+    context.put("peers", spec.peers());
+    context.put("commit", spec.commit() == null ? "" : spec.commit());
+    context.put("paths", Map.of(
+        "root", layout.root().toString(),
+        "usr_local", layout.usrLocal().toString(),
+        "log", layout.log().toString(),
+        "run", layout.run().toString()));
+    return context;
+  }
+}

@@ -1,0 +1,91 @@
+package dev.roller.roll;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.roller.roll.layout.HostLayout;
+import dev.roller.roll.render.TemplateContext;
+import dev.roller.roll.render.Templates;
+import dev.roller.roll.spec.HostSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Strict Pebble rendering with the context of DESIGN §3. */
+class TemplatesTest {
+  static final String SHA = "a".repeat(64);
+
+  static HostSpec spec() throws RollException {
+    return HostSpec.fromMap(Map.of(
+        "host", "lb1.dc1.example.com", "hostclass", "lb", "datacenter", "dc1", "commit", "b".repeat(40),
+        "packages", List.of(Map.of("name", "hello-lb", "version", "1.0.0", "sha256", SHA, "size", 10)),
+        "params", Map.of("listen_port", 8000, "greeting", "<b>hi</b> & bye"),
+        "peers", Map.of("web", List.of(
+            Map.of("name", "web1.dc1.example.com", "params", Map.of("listen_port", 8080)),
+            Map.of("name", "web2.dc1.example.com", "params", Map.of("listen_port", 8081))))));
+  }
+
+  private static Map<String, Object> context() throws RollException {
+    return TemplateContext.of(spec(), new HostLayout(Path.of("/scratch/host")));
+  }
+
+  @Test
+  void rendersHostParamsPackagesPeersCommitAndPaths() throws Exception {
+    String out = Templates.render("hello-lb-1.0.0:etc/lb.conf.tmpl", """
+        host={{ host.name }} in {{ host.datacenter }} ({{ host.hostclass }})
+        port={{ params.listen_port }}
+        version={{ packages["hello-lb"] }}
+        {% for peer in peers.web %}backend={{ peer.name }}:{{ peer.params.listen_port }}
+        {% endfor %}commit={{ commit }}
+        log={{ paths.log }}/hello-lb.log
+        """, context());
+    assertEquals("""
+        host=lb1.dc1.example.com in dc1 (lb)
+        port=8000
+        version=1.0.0
+        backend=web1.dc1.example.com:8080
+        backend=web2.dc1.example.com:8081
+        commit=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
+        log=/scratch/host/var/log/roller/hello-lb.log
+        """, out);
+  }
+
+  @Test
+  void valuesAreNotHtmlEscaped() throws Exception {
+    assertEquals("<b>hi</b> & bye", Templates.render("t", "{{ params.greeting }}", context()));
+  }
+
+  @Test
+  void anUndefinedVariableIsAnErrorNamingTheTemplateAndLine() throws Exception {
+    RollException e = assertThrows(RollException.class, () ->
+        Templates.render("hello-lb-1.0.0:etc/lb.conf.tmpl", "a={{ params.listen_port }}\nb={{ params.nope }}\n", context()));
+    assertTrue(e.getMessage().startsWith("template hello-lb-1.0.0:etc/lb.conf.tmpl:2: "), e.getMessage());
+    assertTrue(e.getMessage().contains("nope"), e.getMessage());
+  }
+
+  @Test
+  void templatesCannotIncludeFilesOfTheHost() throws Exception {
+    RollException e = assertThrows(RollException.class, () ->
+        Templates.render("evil.tmpl", "{% include \"/etc/passwd\" %}", context()));
+    assertTrue(e.getMessage().contains("cannot include"), e.getMessage());
+  }
+
+  @Test
+  void aSyntaxErrorNamesTheTemplateAndLine() throws Exception {
+    RollException e = assertThrows(RollException.class, () -> Templates.render("bad.tmpl", "ok\n{% if %}\n", context()));
+    assertTrue(e.getMessage().startsWith("template bad.tmpl:2: "), e.getMessage());
+  }
+
+  @Test
+  void aHostileSpecIsRefusedBeforeAnythingIsUsed() {
+    RollException e = assertThrows(RollException.class, () -> HostSpec.fromMap(Map.of(
+        "host", "../../etc", "hostclass", "lb", "datacenter", "dc1", "packages", List.of())));
+    assertTrue(e.getMessage().contains("bad host name"), e.getMessage());
+    e = assertThrows(RollException.class, () -> HostSpec.fromMap(Map.of(
+        "host", "a.example.com", "hostclass", "lb", "datacenter", "dc1",
+        "packages", List.of(Map.of("name", "x", "version", "1", "sha256", "../../x", "size", 1)))));
+    assertTrue(e.getMessage().contains("not a sha256"), e.getMessage());
+  }
+}
