@@ -1,0 +1,97 @@
+package dev.roller.roll.service;
+
+import dev.roller.pkg.manifest.HealthCheck;
+import dev.roller.roll.layout.HostLayout;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Checks that a service came up: an HTTP GET answering 2xx, a TCP connect, or a command exiting
+ * 0, tried again until it passes or its timeout runs out. Each attempt has its own short bound.
+ */
+public final class HealthChecker {
+  /** The outcome: passed, or the last reason it did not. */
+  public record Result(boolean healthy, String detail) {}
+
+  private static final Duration PAUSE = Duration.ofMillis(100);
+  private static final Duration ATTEMPT = Duration.ofSeconds(5);
+
+  private final HostLayout layout;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
+
+  public HealthChecker(HostLayout layout) {
+    this.layout = layout;
+  }
+
+  /** Tries {@code check} (its target already rendered) until it passes or its timeout runs out. */
+  public Result await(HealthCheck check) {
+    Instant deadline = Instant.now().plus(check.timeout());
+    String last = "not tried";
+    while (true) {
+      Duration left = Duration.between(Instant.now(), deadline);
+      Duration bound = left.compareTo(ATTEMPT) < 0 ? left : ATTEMPT;
+      last = attempt(check, bound.isNegative() ? Duration.ofMillis(1) : bound);
+      if (last == null) {
+        return new Result(true, check.kind().key + " " + check.target() + ": ok");
+      }
+      if (!Instant.now().plus(PAUSE).isBefore(deadline)) {
+        return new Result(false, check.kind().key + " " + check.target() + " failed for " + check.timeout().toMillis()
+            + " ms: " + last);
+      }
+      try {
+        Thread.sleep(PAUSE.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Result(false, "interrupted");
+      }
+    }
+  }
+
+  /** One attempt: null when healthy, else why not. */
+  private String attempt(HealthCheck check, Duration bound) {
+    try {
+      return switch (check.kind()) {
+        case HTTP -> {
+          HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(check.target())).timeout(bound).GET().build(),
+              HttpResponse.BodyHandlers.discarding());
+          yield response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode();
+        }
+        case TCP -> {
+          int colon = check.target().lastIndexOf(':');
+          try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(check.target().substring(0, colon),
+                Integer.parseInt(check.target().substring(colon + 1))), (int) Math.max(1, bound.toMillis()));
+          }
+          yield null;
+        }
+        case COMMAND -> {
+          Process process = new ProcessBuilder("/bin/sh", "-c", check.target())
+              .directory(layout.usrLocal().toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .redirectErrorStream(true).start();
+          if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            yield "the command did not finish within " + bound.toMillis() + " ms";
+          }
+          String output = new String(process.getInputStream().readNBytes(500)).strip();
+          yield process.exitValue() == 0 ? null : "exit " + process.exitValue() + (output.isEmpty() ? "" : ": " + output);
+        }
+      };
+    } catch (IOException | IllegalArgumentException e) {
+      return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+  }
+}
