@@ -74,7 +74,7 @@ class FetchAndBuildTest {
     String record = Files.readString(layout.usrLocal().resolve(GenerationBuilder.RECORD));
     assertTrue(record.contains("commit: " + spec.commit()), record);
     assertTrue(record.contains("etc/hello-web/web.conf: "), record);
-    assertEquals(List.of("hello-web-1.0.0", "foreman-1.0.0"), built.manifests().keySet().stream().map(Object::toString).toList());
+    assertEquals(List.of("hello-web-1.0.0", "foreman-1.0.0"), built.record().packages().stream().map(p -> p.ref().toString()).toList());
   }
 
   @Test

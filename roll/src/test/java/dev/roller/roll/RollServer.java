@@ -39,13 +39,24 @@ final class RollServer implements AutoCloseable {
 
   /** Builds a package from {@code files} (path, content pairs) and publishes it. */
   BuiltPackage publish(String name, String version, String... files) throws Exception {
+    return publishWithManifest(name, version, "", files);
+  }
+
+  /**
+   * Builds and publishes a package whose manifest is name, version and {@code manifest} (YAML);
+   * files under {@code bin/} are executable.
+   */
+  BuiltPackage publishWithManifest(String name, String version, String manifest, String... files) throws Exception {
     Path tree = dir.resolve("src/" + name + "-" + version);
     Files.createDirectories(tree.resolve(".roller"));
-    Files.writeString(tree.resolve(".roller/package.yml"), "name: " + name + "\nversion: " + version + "\n");
+    Files.writeString(tree.resolve(".roller/package.yml"), "name: " + name + "\nversion: " + version + "\n" + manifest);
     for (int i = 0; i < files.length; i += 2) {
       Path file = tree.resolve(files[i]);
       Files.createDirectories(file.getParent());
       Files.writeString(file, files[i + 1]);
+      if (files[i].startsWith("bin/")) {
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
     }
     BuiltPackage built = PackageBuilder.build(tree, dir.resolve("tarballs"));
     store.put(new PackageRef(name, version), built.file(), built.sha256());

@@ -1,39 +1,46 @@
 package dev.roller.roll.generation;
 
 import dev.roller.pkg.PackageException;
-import dev.roller.pkg.Sha256;
+import dev.roller.pkg.manifest.HealthCheck;
 import dev.roller.pkg.manifest.Manifest;
 import dev.roller.pkg.manifest.ManifestParser;
+import dev.roller.pkg.manifest.Service;
 import dev.roller.repo.model.PackageRef;
 import dev.roller.roll.RollException;
 import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.render.TemplateContext;
 import dev.roller.roll.render.Templates;
+import dev.roller.roll.service.ServiceUnit;
 import dev.roller.roll.spec.HostSpec;
+import dev.roller.roll.verify.FileIndex;
+import dev.roller.roll.verify.Verifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
+import java.util.Set;
 
 /**
  * Builds a complete generation for a spec from the packages' store trees: laid by {@link
- * TreeBuilder}, every template rendered with the host's context, {@code .roller/generation.yml}
- * written, then made a numbered generation. Any failure (a path conflict, a template error)
- * leaves no generation behind and the host untouched.
+ * TreeBuilder}, every template and every manifest string (service commands, health checks,
+ * activate hooks) rendered with the host's context, the file index ({@code .roller/files}) and the
+ * record ({@code .roller/generation.yml}) written, then made a numbered generation. Any failure (a
+ * path conflict, a template error) leaves no generation behind and the host untouched.
  */
 public final class GenerationBuilder {
   /** The file in a generation that records what it was built from. */
-  public static final String RECORD = ".roller/generation.yml";
+  public static final String RECORD = GenerationRecord.PATH;
+  /** The file in a generation that lists what it holds, for {@code roll verify}. */
+  public static final String INDEX = ".roller/files";
 
-  /** A built generation: its number and folder, and each package's manifest in start order. */
-  public record Built(int number, Path dir, Map<PackageRef, Manifest> manifests, Map<String, String> rendered) {}
+  /** A built generation: its number, its folder and its record. */
+  public record Built(int number, Path dir, GenerationRecord record) {}
 
   private final HostLayout layout;
   private final Generations generations;
@@ -43,7 +50,16 @@ public final class GenerationBuilder {
     this.generations = generations;
   }
 
+  /** Builds generation {@code n} and makes it complete (it is not switched to). */
   public Built build(HostSpec spec, Map<HostSpec.Package, Path> trees, int n) throws RollException, IOException {
+    return build(spec, trees, n, true);
+  }
+
+  /**
+   * Builds generation {@code n}; with {@code finish} false the tree stays in its temporary folder,
+   * to be looked at and then dropped with {@link Generations#abandon} ({@code roll plan}).
+   */
+  public Built build(HostSpec spec, Map<HostSpec.Package, Path> trees, int n, boolean finish) throws RollException, IOException {
     Path dir = generations.startBuilding(n);
     boolean done = false;
     try {
@@ -56,7 +72,9 @@ public final class GenerationBuilder {
       }
       List<TreeBuilder.Template> templates = TreeBuilder.build(sources, dir);
       Map<String, Object> context = TemplateContext.of(spec, layout);
-      Map<String, String> rendered = new LinkedHashMap<>();
+      Map<PackageRef, Map<String, String>> rendered = new LinkedHashMap<>();
+      List<FileIndex.Entry> renderedEntries = new ArrayList<>();
+      byte[] buffer = new byte[1 << 16];
       for (TreeBuilder.Template t : templates) {
         String name = t.owner() + ":" + t.path() + ".tmpl";
         String text = Files.readString(t.source(), StandardCharsets.UTF_8);
@@ -65,17 +83,87 @@ public final class GenerationBuilder {
         Files.createDirectories(target.getParent());
         Files.write(target, out);
         Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(t.source()));
-        rendered.put(t.path(), Sha256.of(out).hex());
+        FileIndex.Entry entry = FileIndex.entryOf(target, t.path(), buffer);
+        renderedEntries.add(entry);
+        rendered.computeIfAbsent(t.owner(), k -> new LinkedHashMap<>()).put(t.path(), entry.digest());
       }
-      writeRecord(dir, spec, n, rendered);
-      Path finished = generations.finishBuilding(n);
+      List<GenerationRecord.Pkg> pkgs = new ArrayList<>();
+      Set<String> serviceNames = new HashSet<>();
+      for (HostSpec.Package p : spec.packages()) {
+        Manifest m = manifests.get(p.ref());
+        List<ServiceUnit> units = new ArrayList<>();
+        for (Service s : m.services()) {
+          if (!serviceNames.add(s.name())) {
+            throw new RollException("service conflict: two packages of this host declare the service " + s.name()
+                + " (the second is in " + p.ref() + ")");
+          }
+          units.add(unit(p.ref(), s, context));
+        }
+        String activate = m.activate() == null ? null
+            : Templates.render(p.ref() + ":" + Manifest.PATH + " hooks.activate", m.activate(), context);
+        pkgs.add(new GenerationRecord.Pkg(p.ref(), p.sha256(), p.size(), activate, units,
+            rendered.getOrDefault(p.ref(), Map.of())));
+      }
+      writeIndex(dir, spec, renderedEntries);
+      GenerationRecord record = new GenerationRecord(n, Instant.now().toString(), spec.host(), spec.hostclass(),
+          spec.datacenter(), spec.commit(), GenerationRecord.digest(spec), pkgs, spec.params(), spec.peers());
+      record.write(dir);
+      Path result = finish ? generations.finishBuilding(n) : dir;
       done = true;
-      return new Built(n, finished, manifests, rendered);
+      return new Built(n, result, record);
     } finally {
       if (!done) {
         Trees.delete(dir);
       }
     }
+  }
+
+  /** A manifest service with every string rendered for this host. */
+  private static ServiceUnit unit(PackageRef ref, Service s, Map<String, Object> context) throws RollException {
+    String at = ref + ":" + Manifest.PATH + " services[" + s.name() + "].";
+    String run = Templates.render(at + "run", s.run(), context);
+    String reload = s.reload() == null ? null : Templates.render(at + "reload", s.reload(), context);
+    HealthCheck health = s.health() == null ? null : new HealthCheck(s.health().kind(),
+        Templates.render(at + "health", s.health().target(), context), s.health().timeout());
+    return new ServiceUnit(s.name(), run, s.stopTimeout(), reload, health);
+  }
+
+  /**
+   * The generation's file index: each package's store index (templates left out, each folder
+   * once, with the mode the folder has here) and the rendered files.
+   */
+  private void writeIndex(Path dir, HostSpec spec, List<FileIndex.Entry> renderedEntries) throws IOException {
+    Map<String, FileIndex.Entry> entries = new LinkedHashMap<>();
+    byte[] buffer = new byte[1 << 16];
+    for (HostSpec.Package p : spec.packages()) {
+      Path index = layout.storeIndex(p.sha256());
+      for (FileIndex.Entry e : FileIndex.read(index)) {
+        if (e.kind() == FileIndex.Entry.FILE && e.path().endsWith(".tmpl")) {
+          continue;
+        }
+        if (e.kind() == FileIndex.Entry.DIR) {
+          if (!entries.containsKey(e.path())) {
+            entries.put(e.path(), FileIndex.entryOf(dir.resolve(e.path()), e.path(), buffer));
+          }
+          continue;
+        }
+        entries.put(e.path(), e);
+      }
+    }
+    for (FileIndex.Entry e : renderedEntries) {
+      entries.put(e.path(), e);
+      // folders made only for rendered files
+      for (int slash = e.path().lastIndexOf('/'); slash > 0; slash = e.path().lastIndexOf('/', slash - 1)) {
+        String parent = e.path().substring(0, slash);
+        if (!entries.containsKey(parent)) {
+          entries.put(parent, FileIndex.entryOf(dir.resolve(parent), parent, buffer));
+        }
+      }
+    }
+    entries.remove(Verifier.RECORDS);
+    List<FileIndex.Entry> sorted = new ArrayList<>(entries.values());
+    sorted.sort((a, b) -> a.path().compareTo(b.path()));
+    FileIndex.write(dir.resolve(INDEX), sorted);
   }
 
   private static Manifest manifest(PackageRef ref, Path tree) throws RollException, IOException {
@@ -88,32 +176,5 @@ public final class GenerationBuilder {
     } catch (PackageException e) {
       throw new RollException(e.getMessage(), e);
     }
-  }
-
-  private static void writeRecord(Path dir, HostSpec spec, int n, Map<String, String> rendered) throws IOException {
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put("generation", n);
-    record.put("built_at", Instant.now().toString());
-    record.put("host", spec.host());
-    record.put("commit", spec.commit());
-    List<Map<String, Object>> packages = new ArrayList<>();
-    for (HostSpec.Package p : spec.packages()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", p.ref().name());
-      m.put("version", p.ref().version());
-      m.put("sha256", p.sha256().hex());
-      m.put("size", p.size());
-      packages.add(m);
-    }
-    record.put("packages", packages);
-    record.put("params", new LinkedHashMap<>(spec.params()));
-    record.put("peers", new LinkedHashMap<>(spec.peers()));
-    record.put("rendered", new LinkedHashMap<>(rendered));
-    DumperOptions options = new DumperOptions();
-    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-    options.setDereferenceAliases(true);
-    Path file = dir.resolve(RECORD);
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, new Yaml(options).dump(record), StandardCharsets.UTF_8);
   }
 }

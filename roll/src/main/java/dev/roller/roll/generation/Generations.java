@@ -112,6 +112,25 @@ public final class Generations {
     return done;
   }
 
+  /** Drops a generation built but not finished ({@code roll plan}'s look-ahead, or a failed build). */
+  public void abandon(int n) throws IOException {
+    Trees.delete(building(n));
+  }
+
+  /** Removes what killed rolls left half-built ({@code N.tmp}); numbered generations are complete and stay. */
+  public void removeLeftovers() throws IOException {
+    if (!Files.isDirectory(layout.generations())) {
+      return;
+    }
+    try (Stream<Path> children = Files.list(layout.generations())) {
+      for (Path child : children.toList()) {
+        if (child.getFileName().toString().endsWith(BUILDING)) {
+          Trees.delete(child);
+        }
+      }
+    }
+  }
+
   private Path building(int n) {
     return layout.generations().resolve(n + BUILDING);
   }

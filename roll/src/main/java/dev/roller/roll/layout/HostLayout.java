@@ -11,6 +11,7 @@ import java.nio.file.Path;
  * usr/local                          symlink to var/lib/roller/generations/N (relative, so it works under any root)
  * var/lib/roller/generations/N/      one complete tree per roll, with .roller/generation.yml
  * var/lib/roller/store/SHA256/       each package unpacked once, read-only
+ * var/lib/roller/store/SHA256.files  its file index (sha256 of each file when unpacked)
  * var/cache/roller/SHA256.tar.gz     downloaded tarballs
  * var/lib/roller/lock, journal       one roll at a time; what a roll was doing if it died
  * var/lib/roller/run/                pid files of services
@@ -48,6 +49,11 @@ public record HostLayout(Path root) {
     return store().resolve(sha256.hex());
   }
 
+  /** The file index of a store entry (what each file's sha256 was when it was unpacked). */
+  public Path storeIndex(Sha256 sha256) {
+    return store().resolve(sha256.hex() + ".files");
+  }
+
   public Path cache() {
     return root.resolve("var/cache/roller");
   }
@@ -70,6 +76,11 @@ public record HostLayout(Path root) {
 
   public Path log() {
     return root.resolve("var/log/roller");
+  }
+
+  /** Where the systemd service manager writes its units. */
+  public Path systemdUnits() {
+    return root.resolve("etc/systemd/system");
   }
 
   public Path config() {

@@ -101,6 +101,25 @@ public final class ExecServiceManager implements ServiceManager {
     return process(name).isPresent();
   }
 
+  @Override
+  public java.util.List<Long> pids() {
+    java.util.List<Long> out = new java.util.ArrayList<>();
+    if (!Files.isDirectory(layout.run())) {
+      return out;
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(layout.run())) {
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".pid") && !name.startsWith(".")) {
+          process(name.substring(0, name.length() - 4)).ifPresent(h -> out.add(h.pid()));
+        }
+      }
+    } catch (IOException e) {
+      // an unreadable run folder: no pids known, gc keeps the usual generations
+    }
+    return out;
+  }
+
   /** The service's process, if its pid file names a live process started when the file says. */
   Optional<ProcessHandle> process(String name) {
     Path pidFile = pidFile(name);

@@ -2,7 +2,7 @@ package dev.roller.roll.service;
 
 import dev.roller.roll.RollException;
 
-/** Starts, stops and reloads services. Implementations: {@link ExecServiceManager}; systemd joins later. */
+/** Starts, stops and reloads services. Implementations: {@link ExecServiceManager}, {@link SystemdServiceManager}. */
 public interface ServiceManager {
   /** Starts {@code unit} (a no-op if it already runs). */
   void start(ServiceUnit unit) throws RollException;
@@ -15,4 +15,7 @@ public interface ServiceManager {
 
   /** Whether the service named {@code name} is running. */
   boolean running(String name);
+
+  /** The main processes of the services running now (gc keeps the generations they run in). */
+  java.util.List<Long> pids();
 }

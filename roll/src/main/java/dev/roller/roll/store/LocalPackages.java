@@ -6,6 +6,7 @@ import dev.roller.roll.RollException;
 import dev.roller.roll.fetch.ConfigServerClient;
 import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.spec.HostSpec;
+import dev.roller.roll.verify.FileIndex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,8 +26,9 @@ import java.util.function.Consumer;
 /**
  * The host's packages: tarballs downloaded once into {@code var/cache/roller/<sha256>.tar.gz}
  * (verified while they stream) and unpacked once into {@code var/lib/roller/store/<sha256>/}
- * (every extraction rule applied; the entry appears only when complete). An entry's name is its
- * content's sha256, so an existing one is never fetched again.
+ * (every extraction rule applied; the entry appears only when complete), with the sha256 of each
+ * of its files in {@code store/<sha256>.files}. An entry's name is its content's sha256, so an
+ * existing one is never fetched again.
  */
 public final class LocalPackages {
   private static final int PARALLEL_DOWNLOADS = 4;
@@ -85,16 +88,27 @@ public final class LocalPackages {
 
   private Path ensure(HostSpec.Package p, SafeExtractor.Limits limits) throws RollException {
     Path tree = layout.storeEntry(p.sha256());
-    if (Files.isDirectory(tree, LinkOption.NOFOLLOW_LINKS)) {
-      return tree;
+    if (!Files.isDirectory(tree, LinkOption.NOFOLLOW_LINKS)) {
+      unpack(p, limits, tree);
     }
+    Path index = layout.storeIndex(p.sha256());
+    if (!Files.isRegularFile(index)) {
+      try {
+        FileIndex.write(index, FileIndex.of(tree, Set.of(".roller")));
+      } catch (IOException e) {
+        throw new RollException("cannot index " + tree + ": " + e.getMessage(), e);
+      }
+    }
+    return tree;
+  }
+
+  private void unpack(HostSpec.Package p, SafeExtractor.Limits limits, Path tree) throws RollException {
     Path tarball = layout.cachedTarball(p.sha256());
     if (!Files.isRegularFile(tarball)) {
       client.download(p, tarball);
     }
     try (InputStream in = Files.newInputStream(tarball)) {
       new SafeExtractor(limits).extract(in, p.sha256(), tree);
-      return tree;
     } catch (PackageException e) {
       // A damaged cache file must not stick: drop it, so the next roll downloads it again.
       deleteQuietly(tarball);

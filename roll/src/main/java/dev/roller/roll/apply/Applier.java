@@ -1,0 +1,503 @@
+package dev.roller.roll.apply;
+
+import dev.roller.roll.RollException;
+import dev.roller.roll.fetch.ConfigServerClient;
+import dev.roller.roll.generation.GenerationBuilder;
+import dev.roller.roll.generation.GenerationRecord;
+import dev.roller.roll.generation.Generations;
+import dev.roller.roll.layout.HostLayout;
+import dev.roller.roll.service.HealthChecker;
+import dev.roller.roll.service.ServiceManager;
+import dev.roller.roll.service.ServiceUnit;
+import dev.roller.roll.spec.HostSpec;
+import dev.roller.roll.store.LocalPackages;
+import dev.roller.roll.verify.FileIndex;
+import dev.roller.roll.verify.Verifier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+
+/**
+ * {@code roll apply} and {@code roll rollback}: moves the host from its current generation to
+ * another, one journaled step at a time (DESIGN §5). Before the switch any failure puts back what
+ * was stopped and leaves the host as it was (exit 1); after it, a failed activate hook, start or
+ * health check switches back and restarts the previous generation (exit 3), and if even that
+ * fails the journal stays for the next roll and the exit is 4.
+ */
+public final class Applier {
+  /** Generations kept besides the current one, generation 0 and any a running service uses. */
+  public static final int KEEP = 5;
+
+  /** Where a test may stop roll (then kill it) to check that the next roll recovers: see {@link Pause}. */
+  public interface Pause {
+    void at(String point);
+
+    Pause NONE = point -> {};
+  }
+
+  /** Hears each package as it becomes ready, and the totals first. */
+  public interface Progress {
+    void start(int packages, long bytes);
+
+    void ready(HostSpec.Package p);
+
+    void done();
+
+    Progress NONE = new Progress() {
+      @Override
+      public void start(int packages, long bytes) {}
+
+      @Override
+      public void ready(HostSpec.Package p) {}
+
+      @Override
+      public void done() {}
+    };
+  }
+
+  private final HostLayout layout;
+  private final ConfigServerClient client;
+  private final ServiceManager manager;
+  private final Log log;
+  private final Generations generations;
+  private final HealthChecker health;
+  private final Hooks hooks;
+  private Pause pause = Pause.NONE;
+  private Progress progress = Progress.NONE;
+  private Duration lockWait = Duration.ofMinutes(10);
+
+  public Applier(HostLayout layout, ConfigServerClient client, ServiceManager manager, Log log) {
+    this.layout = layout;
+    this.client = client;
+    this.manager = manager;
+    this.log = log;
+    this.generations = new Generations(layout);
+    this.health = new HealthChecker(layout);
+    this.hooks = new Hooks(layout);
+  }
+
+  public Applier pause(Pause pause) {
+    this.pause = pause;
+    return this;
+  }
+
+  public Applier progress(Progress progress) {
+    this.progress = progress;
+    return this;
+  }
+
+  public Applier lockWait(Duration wait) {
+    this.lockWait = wait;
+    return this;
+  }
+
+  /** Takes the lock, and finishes or undoes what a killed roll left (the journal). */
+  public RollLock lock(String what) throws RollException {
+    RollLock lock = RollLock.acquire(layout.lock(), what, lockWait, log::warn);
+    boolean ok = false;
+    try {
+      new Recovery(this).run();
+      ok = true;
+      return lock;
+    } finally {
+      if (!ok) {
+        closeQuietly(lock);
+      }
+    }
+  }
+
+  /** {@code roll apply}: makes the host what its spec says. */
+  public Outcome apply(String host, boolean restartAll) {
+    try (RollLock lock = lock("apply")) {
+      return applyLocked(host, restartAll);
+    } catch (RollException e) {
+      return Outcome.failed(e.getMessage(), currentOr(-1));
+    } catch (IOException e) {
+      return Outcome.failed(String.valueOf(e.getMessage()), currentOr(-1));
+    }
+  }
+
+  private Outcome applyLocked(String host, boolean restartAll) throws RollException, IOException {
+    int from = base();
+    GenerationRecord fromRec = GenerationRecord.read(layout.generation(from));
+    HostSpec spec = client.spec(host);
+    pause.at("fetched");
+    if (!restartAll && fromRec != null && fromRec.specDigest().equals(GenerationRecord.digest(spec))) {
+      List<String> problems = verify(from, false);
+      if (problems.isEmpty()) {
+        if (spec.commit() != null && !spec.commit().equals(fromRec.commit())) {
+          report("unchanged", spec, from, null);
+        }
+        return Outcome.unchanged("nothing to do: generation " + from + " already has this spec", from);
+      }
+      log.warn("generation " + from + " has the spec but its tree does not verify (" + problems.get(0)
+          + (problems.size() > 1 ? " and " + (problems.size() - 1) + " more" : "") + "): building a fresh one");
+    }
+    int to;
+    GenerationBuilder.Built built;
+    try {
+      Map<HostSpec.Package, Path> trees = fetch(spec);
+      to = generations.next();
+      new Journal("apply", from, to, Journal.Phase.BUILDING, List.of(), List.of(), List.of()).write(layout.journal());
+      pause.at("building");
+      built = new GenerationBuilder(layout, generations).build(spec, trees, to);
+    } catch (RollException | IOException e) {
+      Journal.clear(layout.journal());
+      String message = e.getMessage() + " (host untouched: still on generation " + from + ")";
+      report("failed", spec, from, message);
+      return Outcome.failed(message, from);
+    }
+    log.info("built generation " + to + " (" + spec.packages().size() + " packages, commit " + shortCommit(spec.commit()) + ")");
+    Plan plan = Plan.between(fromRec, built.record(), restartAll, manager::running);
+    Outcome outcome = transition("apply", from, fromRec, to, built.record(), plan);
+    report(outcome.result(), spec, outcome.generation(), outcome.exitCode() == Outcome.OK ? null : outcome.message());
+    if (outcome.exitCode() == Outcome.OK) {
+      try {
+        new Gc(layout, generations, manager, log).run(KEEP);
+      } catch (IOException | RollException e) {
+        log.warn("gc after the roll failed (the roll itself succeeded): " + e.getMessage());
+      }
+    }
+    return outcome;
+  }
+
+  /** {@code roll rollback}: back to the generation before the current one, services restarted and checked. */
+  public Outcome rollback() {
+    try (RollLock lock = lock("rollback")) {
+      int from = base();
+      List<Integer> all = generations.list();
+      int previous = -1;
+      for (int n : all) {
+        if (n < from) {
+          previous = n;
+        }
+      }
+      if (previous < 0) {
+        return Outcome.failed("no generation before " + from + " to roll back to (roll generations lists them)", from);
+      }
+      GenerationRecord fromRec = GenerationRecord.read(layout.generation(from));
+      GenerationRecord toRec = GenerationRecord.read(layout.generation(previous));
+      Plan plan = toRec == null ? stopAll(fromRec) : Plan.between(fromRec, toRec, false, manager::running);
+      Outcome outcome = transition("rollback", from, fromRec, previous, toRec, plan);
+      if (client != null && toRec != null) {
+        reportRecord(outcome.exitCode() == Outcome.OK ? "applied" : outcome.result(), toRec, outcome.generation(),
+            outcome.exitCode() == Outcome.OK ? null : outcome.message());
+      }
+      return outcome;
+    } catch (RollException | IOException e) {
+      return Outcome.failed(e.getMessage(), currentOr(-1));
+    }
+  }
+
+  /** The plan to a generation without services (generation 0): stop everything. */
+  private static Plan stopAll(GenerationRecord fromRec) {
+    List<ServiceUnit> stop = new ArrayList<>(fromRec == null ? List.of() : fromRec.services());
+    java.util.Collections.reverse(stop);
+    return new Plan(List.of("remove all packages (back to generation 0)"), stop, List.of(), List.of(), List.of(), Map.of());
+  }
+
+  /**
+   * Moves from generation {@code from} to {@code to} following {@code plan}: stop (reverse order),
+   * switch, activate hooks, start and reload, health checks; each step journaled first.
+   */
+  Outcome transition(String op, int from, GenerationRecord fromRec, int to, GenerationRecord toRec, Plan plan)
+      throws RollException {
+    Journal journal = new Journal(op, from, to, Journal.Phase.STOPPING, Plan.names(plan.stop()), Plan.names(plan.start()),
+        Plan.names(plan.reload()));
+    journal.write(layout.journal());
+    pause.at("stopping");
+    List<ServiceUnit> stopped = new ArrayList<>();
+    try {
+      for (ServiceUnit u : plan.stop()) {
+        log.info("stopping " + u.name() + " (" + plan.reasons().getOrDefault(u.name(), "restart") + ")");
+        manager.stop(u);
+        stopped.add(u);
+        pause.at("stopped-one");
+      }
+    } catch (RollException e) {
+      String message = "cannot stop: " + e.getMessage();
+      undoStops(fromRec, Plan.names(stopped), op.equals("apply") ? to : -1);
+      Journal.clear(layout.journal());
+      return Outcome.failed(message + " (host untouched: still on generation " + from + ")", from);
+    }
+    journal = journal.at(Journal.Phase.SWITCHING);
+    journal.write(layout.journal());
+    pause.at("switching");
+    try {
+      generations.switchTo(to);
+    } catch (IOException e) {
+      undoStops(fromRec, Plan.names(stopped), op.equals("apply") ? to : -1);
+      Journal.clear(layout.journal());
+      return Outcome.failed("cannot switch " + layout.usrLocal() + " to generation " + to + ": " + e.getMessage(), from);
+    }
+    log.info("switched " + layout.usrLocal() + " to generation " + to);
+    pause.at("switched");
+    String failure = finish(journal.at(Journal.Phase.ACTIVATING), toRec, plan.activate());
+    if (failure == null) {
+      Journal.clear(layout.journal());
+      return Outcome.applied((op.equals("rollback") ? "rolled back to generation " : "applied generation ") + to, to);
+    }
+    log.warn(failure);
+    return rollBack(journal, fromRec, toRec, failure);
+  }
+
+  /**
+   * The steps after the switch: activate hooks, start and reload, health checks. Returns null when
+   * the generation is up and healthy, else what failed.
+   */
+  String finish(Journal journal, GenerationRecord toRec, List<Plan.Hook> activate) throws RollException {
+    try {
+      if (journal.phase() == Journal.Phase.ACTIVATING) {
+        journal.write(layout.journal());
+        pause.at("activating");
+        for (Plan.Hook hook : activate) {
+          log.info("activate " + hook.pkg() + ": " + hook.command());
+          hooks.run(hook);
+        }
+        journal = journal.at(Journal.Phase.STARTING);
+      }
+      if (journal.phase() == Journal.Phase.STARTING) {
+        journal.write(layout.journal());
+        pause.at("starting");
+        for (ServiceUnit u : units(toRec, journal.started())) {
+          log.info("starting " + u.name());
+          manager.start(u);
+        }
+        for (ServiceUnit u : units(toRec, journal.reloaded())) {
+          log.info("reloading " + u.name());
+          manager.reload(u);
+        }
+        journal = journal.at(Journal.Phase.CHECKING);
+      }
+      journal.write(layout.journal());
+      pause.at("checking");
+      return check(toRec);
+    } catch (RollException e) {
+      return e.getMessage();
+    }
+  }
+
+  /** Health-checks every service of {@code rec}; null when all pass, else the first failure. */
+  String check(GenerationRecord rec) {
+    if (rec == null) {
+      return null;
+    }
+    for (ServiceUnit u : rec.services()) {
+      if (u.health() != null) {
+        HealthChecker.Result result = health.await(u.health());
+        if (!result.healthy()) {
+          return "health check of " + u.name() + " failed: " + result.detail() + " (its output: "
+              + layout.log().resolve(u.name() + ".log") + ")";
+        }
+        log.info(u.name() + " healthy (" + result.detail() + ")");
+      }
+      if (!manager.running(u.name())) {
+        return u.name() + " is not running (it exited; its output: " + layout.log().resolve(u.name() + ".log") + ")";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * After a failure past the switch: stops what the transition started, switches back to {@code
+   * from}, starts what it stopped, reloads what it reloaded, checks. Exit 3, or 4 if that fails
+   * too (the journal then stays, and the next roll tries again).
+   */
+  Outcome rollBack(Journal journal, GenerationRecord fromRec, GenerationRecord toRec, String cause) throws RollException {
+    journal = journal.at(Journal.Phase.ROLLING_BACK);
+    journal.write(layout.journal());
+    pause.at("rolling-back");
+    try {
+      List<ServiceUnit> started = units(toRec, journal.started());
+      for (int i = started.size() - 1; i >= 0; i--) {
+        manager.stop(started.get(i));
+      }
+      generations.switchTo(journal.from());
+      log.warn("switched " + layout.usrLocal() + " back to generation " + journal.from());
+      List<ServiceUnit> stopped = units(fromRec, journal.stopped());
+      for (int i = stopped.size() - 1; i >= 0; i--) {
+        log.info("starting " + stopped.get(i).name() + " (generation " + journal.from() + ")");
+        manager.start(stopped.get(i));
+      }
+      for (ServiceUnit u : units(fromRec, journal.reloaded())) {
+        if (u.reload() != null) {
+          manager.reload(u);
+        }
+      }
+      String failure = check(fromRec);
+      if (failure != null) {
+        return Outcome.stuck(cause + "; rolled back to generation " + journal.from() + " but it is not healthy either: "
+            + failure + " (the host needs a person)", journal.from());
+      }
+    } catch (RollException | IOException e) {
+      return Outcome.stuck(cause + "; rolling back to generation " + journal.from() + " failed: " + e.getMessage()
+          + " (the host needs a person; the next roll tries again)", currentOr(journal.to()));
+    }
+    Journal.clear(layout.journal());
+    return Outcome.rolledBack(cause + "; rolled back to generation " + journal.from(), journal.from());
+  }
+
+  /** Before the switch: starts again what was stopped, drops the unfinished generation. */
+  void undoStops(GenerationRecord fromRec, List<String> stopped, int dropGeneration) throws RollException {
+    List<ServiceUnit> units = units(fromRec, stopped);
+    for (int i = units.size() - 1; i >= 0; i--) {
+      ServiceUnit u = units.get(i);
+      if (!manager.running(u.name())) {
+        log.info("starting " + u.name() + " again");
+        manager.start(u);
+      }
+    }
+    if (dropGeneration >= 0) {
+      try {
+        if (currentOr(-1) != dropGeneration) {
+          generations.delete(dropGeneration);
+          generations.abandon(dropGeneration);
+        }
+      } catch (IOException e) {
+        log.warn("cannot remove the unfinished generation " + dropGeneration + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** The units named {@code names}, as {@code rec} has them (names it lacks are skipped). */
+  static List<ServiceUnit> units(GenerationRecord rec, List<String> names) {
+    List<ServiceUnit> out = new ArrayList<>();
+    if (rec == null) {
+      return out;
+    }
+    for (String name : names) {
+      for (ServiceUnit u : rec.services()) {
+        if (u.name().equals(name)) {
+          out.add(u);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Downloads and unpacks the spec's packages. */
+  private Map<HostSpec.Package, Path> fetch(HostSpec spec) throws RollException {
+    LocalPackages store = new LocalPackages(layout, client);
+    List<HostSpec.Package> missing = spec.packages().stream().filter(p -> !store.has(p)).toList();
+    if (!missing.isEmpty()) {
+      progress.start(missing.size(), missing.stream().mapToLong(HostSpec.Package::size).sum());
+    }
+    try {
+      return store.ensure(spec.packages(), p -> {
+        if (missing.contains(p)) {
+          progress.ready(p);
+        }
+      });
+    } finally {
+      if (!missing.isEmpty()) {
+        progress.done();
+      }
+    }
+  }
+
+  /**
+   * The current generation, made one if there is none: a blank host's own {@code /usr/local} is
+   * kept as generation 0; with no {@code /usr/local} at all an empty generation 0 is made.
+   */
+  int base() throws RollException, IOException {
+    generations.removeLeftovers();
+    if (generations.adoptBlankHost()) {
+      log.info("kept this host's own " + layout.usrLocal() + " as generation 0");
+    }
+    OptionalInt current = generations.current();
+    if (current.isPresent()) {
+      return current.getAsInt();
+    }
+    if (Files.exists(layout.usrLocal(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new RollException(layout.usrLocal() + " is a link roll did not make (to "
+          + Files.readSymbolicLink(layout.usrLocal()) + "); move it aside and roll again");
+    }
+    if (generations.list().contains(0)) {
+      generations.switchTo(0);
+    } else {
+      Files.createDirectories(generations.startBuilding(0));
+      generations.finishBuilding(0);
+      generations.switchTo(0);
+    }
+    return 0;
+  }
+
+  /** {@code roll verify} of generation {@code n}: differences by path (empty when it matches). */
+  public List<String> verify(int n, boolean full) throws RollException {
+    Path dir = layout.generation(n);
+    Path index = dir.resolve(GenerationBuilder.INDEX);
+    if (!Files.isRegularFile(index)) {
+      return List.of();
+    }
+    try {
+      return Verifier.check(dir, FileIndex.read(index), full);
+    } catch (IOException e) {
+      throw new RollException("cannot verify generation " + n + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void report(String result, HostSpec spec, int generation, String error) {
+    if (client == null) {
+      return;
+    }
+    Map<String, Object> doc = Reports.of(result, spec, generation, error, manager);
+    String failure = client.report(spec.host(), doc);
+    if (failure != null) {
+      log.warn("could not report to the config server (the roll is not affected): " + failure);
+    }
+  }
+
+  private void reportRecord(String result, GenerationRecord rec, int generation, String error) {
+    Map<String, Object> doc = Reports.of(result, rec, generation, error, manager);
+    String failure = client.report(rec.host(), doc);
+    if (failure != null) {
+      log.warn("could not report to the config server (the roll is not affected): " + failure);
+    }
+  }
+
+  HostLayout layout() {
+    return layout;
+  }
+
+  Generations generations() {
+    return generations;
+  }
+
+  ServiceManager manager() {
+    return manager;
+  }
+
+  Log log() {
+    return log;
+  }
+
+  private int currentOr(int fallback) {
+    try {
+      return generations.current().orElse(fallback);
+    } catch (IOException e) {
+      return fallback;
+    }
+  }
+
+  private static String shortCommit(String commit) {
+    return commit == null ? "unknown" : commit.substring(0, Math.min(12, commit.length()));
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // releasing a lock we could not use
+    }
+  }
+
+  static Consumer<String> ignore() {
+    return s -> {};
+  }
+}

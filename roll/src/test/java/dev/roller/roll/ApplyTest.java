@@ -1,0 +1,242 @@
+package dev.roller.roll;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.roller.repo.TestRepo;
+import dev.roller.roll.apply.Applier;
+import dev.roller.roll.apply.Outcome;
+import dev.roller.roll.fetch.ConfigServerClient;
+import dev.roller.roll.generation.Generations;
+import dev.roller.roll.layout.HostLayout;
+import dev.roller.roll.service.ExecServiceManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * roll apply end to end: a real config server on 127.0.0.1, real packages, real service processes
+ * started, health-checked, restarted, reloaded and stopped in a scratch root.
+ */
+class ApplyTest {
+  static final String HOST = "app1.dc1.example.com";
+
+  @TempDir Path dir;
+  RollServer server;
+  HostLayout layout;
+  ExecServiceManager services;
+  Applier applier;
+
+  @BeforeEach
+  void start() throws Exception {
+    TestRepo repo = TestRepo.minimal(dir.resolve("repo"));
+    repo.write("hostclasses/app.yml", "packages: {alpha: 1.0.0, beta: 1.0.0}\nparams: {greeting: hello}\n");
+    repo.write("hosts/" + HOST + ".yml", "hostclass: app\ndatacenter: dc1\n");
+    repo.commit("app hosts");
+    server = new RollServer(repo, dir.resolve("server"));
+    Services.publish(server, "alpha", "1.0.0", "");
+    Services.publish(server, "beta", "1.0.0", "");
+    layout = new HostLayout(dir.resolve("host"));
+    Files.createDirectories(layout.root().resolve("state"));
+    services = new ExecServiceManager(layout);
+    applier = new Applier(layout, new ConfigServerClient(List.of(server.uri()), Duration.ofSeconds(2), Duration.ofSeconds(20)),
+        services, Services.quietLog());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    Services.stopAll(layout, services);
+    server.close();
+  }
+
+  private void hostclass(String yaml) throws Exception {
+    server.repo.write("hostclasses/app.yml", yaml);
+    server.repo.commit("change app");
+    server.refresh();
+  }
+
+  @Test
+  void aBlankHostGetsItsServicesAndKeepsItsOwnTreeAsGenerationZero() throws Exception {
+    Files.createDirectories(layout.usrLocal().resolve("bin"));
+    Files.writeString(layout.usrLocal().resolve("bin/legacy"), "old\n");
+
+    Outcome outcome = applier.apply(HOST, false);
+
+    assertEquals(0, outcome.exitCode(), outcome.message());
+    assertEquals("applied", outcome.result());
+    Generations generations = new Generations(layout);
+    assertEquals(List.of(0, 1), generations.list());
+    assertEquals(1, generations.current().getAsInt());
+    assertEquals("old\n", Files.readString(layout.generation(0).resolve("bin/legacy")));
+    assertEquals("greeting=hello\n", Files.readString(layout.usrLocal().resolve("etc/alpha.conf")));
+    assertTrue(Services.state(layout, "alpha").startsWith(Services.pid(layout, "alpha") + " 1.0.0 greeting=hello"));
+    assertTrue(services.running("beta"));
+    assertFalse(Files.exists(layout.journal()), "the journal goes when the roll is over");
+    assertEquals("in sync", status());
+  }
+
+  @Test
+  void theSameSpecAgainChangesNothing() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    long alpha = Services.pid(layout, "alpha");
+
+    Outcome again = applier.apply(HOST, false);
+
+    assertEquals(0, again.exitCode());
+    assertEquals("unchanged", again.result());
+    assertEquals(List.of(0, 1), new Generations(layout).list());
+    assertEquals(alpha, Services.pid(layout, "alpha"));
+  }
+
+  @Test
+  void aNewVersionRestartsOnlyItsOwnService() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    long alpha = Services.pid(layout, "alpha");
+    long beta = Services.pid(layout, "beta");
+    Services.publish(server, "beta", "1.1.0", "");
+    hostclass("packages: {alpha: 1.0.0, beta: 1.1.0}\nparams: {greeting: hello}\n");
+
+    Outcome outcome = applier.apply(HOST, false);
+
+    assertEquals(0, outcome.exitCode(), outcome.message());
+    assertEquals(2, new Generations(layout).current().getAsInt());
+    assertEquals(alpha, Services.pid(layout, "alpha"), "alpha did not change: not restarted");
+    assertNotEquals(beta, Services.pid(layout, "beta"));
+    assertTrue(Services.state(layout, "beta").contains(" 1.1.0 "));
+  }
+
+  @Test
+  void changedConfigIsReloadedWhereTheServiceCanElseItRestarts() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    long alpha = Services.pid(layout, "alpha");
+    long beta = Services.pid(layout, "beta");
+    hostclass("packages: {alpha: 1.0.0, beta: 1.0.0}\nparams: {greeting: bonjour}\n");
+
+    Outcome outcome = applier.apply(HOST, false);
+
+    assertEquals(0, outcome.exitCode(), outcome.message());
+    assertEquals("greeting=bonjour\n", Files.readString(layout.usrLocal().resolve("etc/alpha.conf")));
+    assertEquals(alpha, Services.pid(layout, "alpha"), "alpha has a reload command");
+    assertEquals("reloaded\n", Files.readString(layout.root().resolve("state/alpha.reloads")));
+    assertNotEquals(beta, Services.pid(layout, "beta"), "beta has none: restarted");
+    assertTrue(Services.state(layout, "beta").contains("greeting=bonjour"));
+  }
+
+  @Test
+  void restartAllRestartsEveryService() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    long alpha = Services.pid(layout, "alpha");
+    long beta = Services.pid(layout, "beta");
+
+    assertEquals(0, applier.apply(HOST, true).exitCode());
+
+    assertNotEquals(alpha, Services.pid(layout, "alpha"));
+    assertNotEquals(beta, Services.pid(layout, "beta"));
+  }
+
+  @Test
+  void aFailedHealthCheckSwitchesBackAndRestartsThePreviousGeneration() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    Services.publish(server, "alpha", "2.0.0", "false");
+    hostclass("packages: {alpha: 2.0.0, beta: 1.0.0}\nparams: {greeting: hello}\n");
+
+    Outcome outcome = applier.apply(HOST, false);
+
+    assertEquals(3, outcome.exitCode(), outcome.message());
+    assertEquals("rolled-back", outcome.result());
+    assertTrue(outcome.message().contains("health check of alpha failed"), outcome.message());
+    assertEquals(1, new Generations(layout).current().getAsInt());
+    assertTrue(Services.state(layout, "alpha").contains(" 1.0.0 "), "the previous alpha runs again");
+    assertTrue(services.running("beta"));
+    assertFalse(Files.exists(layout.journal()));
+    assertEquals("failing", status());
+  }
+
+  @Test
+  void aTemplateErrorStopsTheRollBeforeAnythingIsStopped() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    long alpha = Services.pid(layout, "alpha");
+    server.publishWithManifest("broken", "1.0.0", "", "etc/broken.conf.tmpl", "a={{ params.greeting }}\nb={{ params.nope }}\n");
+    hostclass("packages: {alpha: 1.0.0, beta: 1.0.0, broken: 1.0.0}\nparams: {greeting: hello}\n");
+
+    Outcome outcome = applier.apply(HOST, false);
+
+    assertEquals(1, outcome.exitCode());
+    assertTrue(outcome.message().contains("broken-1.0.0:etc/broken.conf.tmpl:2"), outcome.message());
+    assertTrue(outcome.message().contains("nope"), outcome.message());
+    assertEquals(List.of(0, 1), new Generations(layout).list());
+    assertEquals(alpha, Services.pid(layout, "alpha"));
+  }
+
+  @Test
+  void twoPackagesShippingOnePathStopTheRoll() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    server.publishWithManifest("clash", "1.0.0", "", "bin/alpha", "#!/bin/sh\n");
+    hostclass("packages: {alpha: 1.0.0, beta: 1.0.0, clash: 1.0.0}\nparams: {greeting: hello}\n");
+
+    Outcome outcome = applier.apply(HOST, false);
+
+    assertEquals(1, outcome.exitCode());
+    assertTrue(outcome.message().contains("bin/alpha is shipped by both alpha-1.0.0 and clash-1.0.0"), outcome.message());
+    assertEquals(1, new Generations(layout).current().getAsInt());
+  }
+
+  @Test
+  void aHandEditIsReportedByPathAndTheNextRollRepairsIt() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    Files.writeString(layout.usrLocal().resolve("etc/alpha.conf"), "greeting=hacked\n");
+    Files.writeString(layout.usrLocal().resolve("etc/extra"), "x\n");
+
+    assertEquals(List.of("modified: etc/alpha.conf", "added: etc/extra"), applier.verify(1, true));
+
+    Outcome outcome = applier.apply(HOST, false);
+    assertEquals("applied", outcome.result(), outcome.message());
+    assertEquals(2, outcome.generation());
+    assertEquals("greeting=hello\n", Files.readString(layout.usrLocal().resolve("etc/alpha.conf")));
+    assertEquals(List.of(), applier.verify(2, true));
+  }
+
+  @Test
+  void rollbackGoesToThePreviousGenerationAndRestartsItsServices() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    Services.publish(server, "beta", "1.1.0", "");
+    hostclass("packages: {alpha: 1.0.0, beta: 1.1.0}\nparams: {greeting: hello}\n");
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+
+    Outcome outcome = applier.rollback();
+
+    assertEquals(0, outcome.exitCode(), outcome.message());
+    assertEquals(1, new Generations(layout).current().getAsInt());
+    assertTrue(Services.state(layout, "beta").contains(" 1.0.0 "));
+  }
+
+  @Test
+  void gcKeepsTheNewestGenerationsGenerationZeroAndWhatRunningServicesUse() throws Exception {
+    for (int i = 0; i < 7; i++) {
+      hostclass("packages: {alpha: 1.0.0, beta: 1.0.0}\nparams: {greeting: hello" + i + "}\n");
+      assertEquals(0, applier.apply(HOST, false).exitCode());
+    }
+    // alpha reloads, it was never restarted: it still works in generation 1.
+    assertEquals(List.of(0, 1, 3, 4, 5, 6, 7), new Generations(layout).list());
+  }
+
+  private String status() throws Exception {
+    HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+        HttpRequest.newBuilder(URI.create(server.uri() + "/hosts/" + HOST + "/status?format=json")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    String body = response.body();
+    int at = body.indexOf("\"state\":\"");
+    return body.substring(at + 9, body.indexOf('"', at + 9));
+  }
+}

@@ -1,0 +1,86 @@
+package dev.roller.roll;
+
+import dev.roller.roll.apply.Log;
+import dev.roller.roll.layout.HostLayout;
+import dev.roller.roll.service.ExecServiceManager;
+import dev.roller.roll.service.ServiceUnit;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+/**
+ * Packages with real services for roll's tests. Each service is a shell script that writes
+ * {@code <root>/state/<name>} ("pid version config") when it is up and removes it when stopped, so
+ * a test sees which version runs with which config; its health check is that file.
+ */
+final class Services {
+  static final String SCRIPT = """
+      #!/bin/sh
+      state="$1/$2"
+      trap 'rm -f "$state"; exit 0' TERM
+      echo "$$ $3 $(cat "$4")" > "$state.tmp" && mv "$state.tmp" "$state"
+      sleep 300 &
+      wait
+      """;
+
+  private Services() {}
+
+  /**
+   * Publishes {@code name-version} with one service of that name. {@code health} is a health
+   * command ({@code false} for one that never passes), or empty for the default: the state file.
+   * Only "alpha" has a reload command.
+   */
+  static void publish(RollServer server, String name, String version, String health) throws Exception {
+    String check = health.isEmpty() ? "test -f {{ paths.root }}/state/" + name : health;
+    String timeout = health.isEmpty() ? "10s" : "300ms";
+    String reload = name.equals("alpha") ? "    reload: bin/" + name + "-reload {{ paths.root }}/state " + name + "\n" : "";
+    server.publishWithManifest(name, version, """
+        services:
+          - name: %s
+            run: bin/%s {{ paths.root }}/state %s {{ packages.%s }} {{ paths.usr_local }}/etc/%s.conf
+            stop_timeout: 5s
+        %s    health: { command: "%s", timeout: %s }
+        """.formatted(name, name, name, name, name, reload, check, timeout),
+        "bin/" + name, SCRIPT,
+        "bin/" + name + "-reload", "#!/bin/sh\necho reloaded >> \"$1/$2.reloads\"\n",
+        "etc/" + name + ".conf.tmpl", "greeting={{ params.greeting }}\n");
+  }
+
+  static long pid(HostLayout layout, String name) throws Exception {
+    return Long.parseLong(Files.readString(layout.run().resolve(name + ".pid")).strip().split(" ")[0]);
+  }
+
+  static String state(HostLayout layout, String name) throws Exception {
+    return Files.readString(layout.root().resolve("state/" + name)).strip();
+  }
+
+  /** Stops every service a test left running (nothing may outlive a test). */
+  static void stopAll(HostLayout layout, ExecServiceManager services) throws Exception {
+    if (!Files.isDirectory(layout.run())) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(layout.run())) {
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".pid")) {
+          services.stop(new ServiceUnit(name.substring(0, name.length() - 4), "true", Duration.ofSeconds(5), null, null));
+        }
+      }
+    }
+  }
+
+  static Log quietLog() {
+    return new Log() {
+      @Override
+      public void info(String line) {
+        System.out.println("roll: " + line);
+      }
+
+      @Override
+      public void warn(String line) {
+        System.out.println("roll: warning: " + line);
+      }
+    };
+  }
+}
