@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.function.Consumer;
 
 /**
  * {@code roll apply} and {@code roll rollback}: moves the host from its current generation to
@@ -71,6 +70,12 @@ public final class Applier {
   private Pause pause = Pause.NONE;
   private Progress progress = Progress.NONE;
   private Duration lockWait = Duration.ofMinutes(10);
+  private Confirm confirm;
+
+  /** Asked, with the plan, before a change is applied (roll apply on a terminal without --yes). */
+  public interface Confirm {
+    boolean ok(Preview preview) throws Exception;
+  }
 
   public Applier(HostLayout layout, ConfigServerClient client, ServiceManager manager, Log log) {
     this.layout = layout;
@@ -92,6 +97,11 @@ public final class Applier {
     return this;
   }
 
+  public Applier confirm(Confirm confirm) {
+    this.confirm = confirm;
+    return this;
+  }
+
   public Applier lockWait(Duration wait) {
     this.lockWait = wait;
     return this;
@@ -102,6 +112,13 @@ public final class Applier {
     RollLock lock = RollLock.acquire(layout.lock(), what, lockWait, log::warn);
     boolean ok = false;
     try {
+      if (what.equals("plan")) {
+        if (Journal.read(layout.journal()) != null) {
+          log.warn("an interrupted roll left a journal; the next apply finishes or undoes it first");
+        }
+        ok = true;
+        return lock;
+      }
       new Recovery(this).run();
       ok = true;
       return lock;
@@ -155,6 +172,11 @@ public final class Applier {
     }
     log.info("built generation " + to + " (" + spec.packages().size() + " packages, commit " + shortCommit(spec.commit()) + ")");
     Plan plan = Plan.between(fromRec, built.record(), restartAll, manager::running);
+    if (confirm != null && !confirmed(new Preview(from, fromRec, built.record(), plan, diffs(from, fromRec, built), false))) {
+      generations.delete(to);
+      Journal.clear(layout.journal());
+      return Outcome.failed("not applied: declined (host untouched: still on generation " + from + ")", from);
+    }
     Outcome outcome = transition("apply", from, fromRec, to, built.record(), plan);
     report(outcome.result(), spec, outcome.generation(), outcome.exitCode() == Outcome.OK ? null : outcome.message());
     if (outcome.exitCode() == Outcome.OK) {
@@ -165,6 +187,70 @@ public final class Applier {
       }
     }
     return outcome;
+  }
+
+  /** What {@code roll plan} shows: the plan from the current generation to the spec's, and rendered-file diffs. */
+  public record Preview(int from, GenerationRecord fromRec, GenerationRecord toRec, Plan plan, List<String> diffs,
+      boolean unchanged) {}
+
+  /**
+   * {@code roll plan}: what apply would do now. Packages are fetched into the cache and store (so
+   * the apply that follows is quick) and the new tree is built aside and dropped; {@code
+   * /usr/local}, the generations and the services are not touched.
+   */
+  public Preview preview(String host, boolean restartAll) throws RollException, IOException {
+    try (RollLock lock = lock("plan")) {
+      int from = generations.current().orElse(-1);
+      GenerationRecord fromRec = from < 0 ? null : GenerationRecord.read(layout.generation(from));
+      HostSpec spec = client.spec(host);
+      if (!restartAll && fromRec != null && fromRec.specDigest().equals(GenerationRecord.digest(spec))
+          && verify(from, false).isEmpty()) {
+        return new Preview(from, fromRec, fromRec, Plan.between(fromRec, fromRec, false, s -> true), List.of(), true);
+      }
+      Map<HostSpec.Package, Path> trees = fetch(spec);
+      int n = generations.next();
+      GenerationBuilder.Built built = new GenerationBuilder(layout, generations).build(spec, trees, n, false);
+      try {
+        Plan plan = Plan.between(fromRec, built.record(), restartAll, manager::running);
+        return new Preview(from, fromRec, built.record(), plan, diffs(from, fromRec, built), false);
+      } finally {
+        generations.abandon(n);
+      }
+    }
+  }
+
+  /** Unified diffs of the rendered files that change between {@code fromRec} and the built generation. */
+  private List<String> diffs(int from, GenerationRecord fromRec, GenerationBuilder.Built built) throws IOException {
+    Map<String, String> before = new java.util.TreeMap<>();
+    if (fromRec != null) {
+      fromRec.packages().forEach(p -> before.putAll(p.rendered()));
+    }
+    Map<String, String> after = new java.util.TreeMap<>();
+    built.record().packages().forEach(p -> after.putAll(p.rendered()));
+    java.util.Set<String> paths = new java.util.TreeSet<>(before.keySet());
+    paths.addAll(after.keySet());
+    List<String> out = new ArrayList<>();
+    for (String path : paths) {
+      if (java.util.Objects.equals(before.get(path), after.get(path))) {
+        continue;
+      }
+      String old = before.containsKey(path) ? read(layout.generation(from).resolve(path)) : "";
+      String now = after.containsKey(path) ? read(built.dir().resolve(path)) : "";
+      out.add(dev.roller.repo.source.History.diffTexts(old, "generation " + from + ": " + path, now, "new: " + path));
+    }
+    return out;
+  }
+
+  private static String read(Path file) throws IOException {
+    return Files.isRegularFile(file) ? Files.readString(file, java.nio.charset.StandardCharsets.UTF_8) : "";
+  }
+
+  private boolean confirmed(Preview preview) throws RollException {
+    try {
+      return confirm.ok(preview);
+    } catch (Exception e) {
+      throw new RollException("cannot ask whether to apply: " + e.getMessage(), e);
+    }
   }
 
   /** {@code roll rollback}: back to the generation before the current one, services restarted and checked. */
@@ -469,7 +555,7 @@ public final class Applier {
     return generations;
   }
 
-  ServiceManager manager() {
+  public ServiceManager manager() {
     return manager;
   }
 
@@ -495,9 +581,5 @@ public final class Applier {
     } catch (Exception ignored) {
       // releasing a lock we could not use
     }
-  }
-
-  static Consumer<String> ignore() {
-    return s -> {};
   }
 }

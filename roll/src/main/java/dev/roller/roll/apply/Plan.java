@@ -88,7 +88,7 @@ public record Plan(
           why = "its command, stop timeout, reload or health check changed";
           restart = true;
         } else if (before != null && !before.rendered().equals(p.rendered())) {
-          if (u.reload() != null) {
+          if (u.reload() != null && running.test(u.name())) {
             reload.add(u);
             reasons.put(u.name(), "reload: rendered config of " + p.ref().name() + " changed");
             continue;

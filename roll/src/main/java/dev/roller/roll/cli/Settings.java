@@ -1,0 +1,178 @@
+package dev.roller.roll.cli;
+
+import dev.roller.repo.model.NameRule;
+import dev.roller.repo.parse.Fields;
+import dev.roller.repo.parse.Problems;
+import dev.roller.repo.parse.YamlDocument;
+import dev.roller.roll.layout.HostLayout;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * This host's roll settings: the command line over {@code ROLLER_CONFIG_SERVER} over {@code
+ * /etc/roller/roll.yml} (under {@code --root}):
+ *
+ * <pre>
+ * config_servers: [http://config1.dc1:8080, http://config2.dc1:8080]   # or one URL
+ * host: web1.dc1.example.com        # default: this machine's FQDN
+ * service_manager: auto             # exec, systemd, or auto (systemd where it runs)
+ * </pre>
+ */
+record Settings(HostLayout layout, List<URI> servers, String host, String serviceManager) {
+  static final String ENV_SERVERS = "ROLLER_CONFIG_SERVER";
+  static final List<String> MANAGERS = List.of("auto", "exec", "systemd");
+
+  /** A setting that cannot be used: exit 2, naming the file and line or the option. */
+  static final class SettingsException extends Exception {
+    SettingsException(String message) {
+      super(message);
+    }
+  }
+
+  static Settings resolve(Path root, List<String> cliServers, String cliHost, Map<String, String> env, boolean needServers)
+      throws SettingsException {
+    HostLayout layout = new HostLayout(root);
+    Map<String, Object> file = readFile(layout.config());
+    List<String> servers = new ArrayList<>();
+    String source;
+    if (cliServers != null && !cliServers.isEmpty()) {
+      cliServers.forEach(s -> servers.addAll(split(s)));
+      source = "--config-server";
+    } else if (env.get(ENV_SERVERS) != null && !env.get(ENV_SERVERS).isBlank()) {
+      servers.addAll(split(env.get(ENV_SERVERS)));
+      source = ENV_SERVERS;
+    } else {
+      @SuppressWarnings("unchecked")
+      List<String> fromFile = (List<String>) file.getOrDefault("config_servers", List.of());
+      servers.addAll(fromFile);
+      source = layout.config().toString();
+    }
+    List<URI> uris = new ArrayList<>();
+    for (String s : new LinkedHashSet<>(servers)) {
+      uris.add(uri(s, source));
+    }
+    if (needServers && uris.isEmpty()) {
+      throw new SettingsException("no config server: give --config-server URL, set " + ENV_SERVERS
+          + ", or list config_servers in " + layout.config());
+    }
+    String host = cliHost != null ? cliHost : (String) file.get("host");
+    if (host == null) {
+      host = fqdn();
+    }
+    if (!NameRule.HOST.matches(host)) {
+      throw new SettingsException("the host name " + NameRule.quote(host) + " is not a fully qualified host name"
+          + (cliHost == null && file.get("host") == null ? " (it is this machine's name; give --host FQDN)" : ""));
+    }
+    String manager = (String) file.getOrDefault("service_manager", "auto");
+    return new Settings(layout, uris, host, manager);
+  }
+
+  /** The service manager to use: exec or systemd ({@code auto}: systemd where it runs and roll works on the real root). */
+  String manager() {
+    if (!serviceManager.equals("auto")) {
+      return serviceManager;
+    }
+    boolean realRoot = layout.root().equals(Path.of("/"));
+    return realRoot && Files.isDirectory(Path.of("/run/systemd/system")) ? "systemd" : "exec";
+  }
+
+  private static Map<String, Object> readFile(Path path) throws SettingsException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      return Map.of();
+    } catch (IOException e) {
+      throw new SettingsException("cannot read " + path + ": " + e.getMessage());
+    }
+    Problems problems = new Problems(path.toString());
+    Map<String, Object> out = new HashMap<>();
+    Optional<MappingNode> doc = YamlDocument.parse(bytes, problems);
+    if (doc.isPresent()) {
+      Fields fields = new Fields(doc.get(), new LinkedHashSet<>(List.of("config_servers", "host", "service_manager")),
+          problems, new HashMap<>());
+      fields.node("config_servers").ifPresent(node -> out.put("config_servers", servers(node, problems)));
+      String host = fields.optionalText("host", null);
+      if (host != null) {
+        out.put("host", host);
+      }
+      String manager = fields.optionalText("service_manager", null);
+      if (manager != null) {
+        if (!MANAGERS.contains(manager)) {
+          problems.add(fields.line("service_manager"), "service_manager must be one of " + MANAGERS + ", not "
+              + NameRule.quote(manager));
+        }
+        out.put("service_manager", manager);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new SettingsException(problems.list().get(0).toString());
+    }
+    return out;
+  }
+
+  private static List<String> servers(Node node, Problems problems) {
+    List<String> out = new ArrayList<>();
+    if (node instanceof ScalarNode s) {
+      out.add(s.getValue());
+    } else if (node instanceof SequenceNode seq) {
+      for (Node item : seq.getValue()) {
+        if (item instanceof ScalarNode s) {
+          out.add(s.getValue());
+        } else {
+          problems.add(Fields.line(item), "config_servers: expected URLs, got " + Fields.kind(item));
+        }
+      }
+    } else {
+      problems.add(Fields.line(node), "config_servers: expected a URL or a list of URLs, got " + Fields.kind(node));
+    }
+    return out;
+  }
+
+  private static List<String> split(String list) {
+    List<String> out = new ArrayList<>();
+    for (String part : list.split("[,\\s]+")) {
+      if (!part.isEmpty()) {
+        out.add(part);
+      }
+    }
+    return out;
+  }
+
+  private static URI uri(String text, String source) throws SettingsException {
+    try {
+      URI uri = new URI(text);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new URISyntaxException(text, "expected http://host[:port]");
+      }
+      String path = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
+      return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), path.endsWith("/") ? path : path + "/", null, null);
+    } catch (URISyntaxException e) {
+      throw new SettingsException("config server " + NameRule.quote(text) + " (from " + source + ") is not a URL: "
+          + e.getReason());
+    }
+  }
+
+  private static String fqdn() throws SettingsException {
+    try {
+      return InetAddress.getLocalHost().getCanonicalHostName();
+    } catch (IOException e) {
+      throw new SettingsException("cannot tell this machine's name (" + e.getMessage() + "): give --host FQDN");
+    }
+  }
+}
