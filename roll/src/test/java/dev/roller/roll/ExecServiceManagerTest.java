@@ -90,7 +90,8 @@ class ExecServiceManagerTest {
   @Test
   void stoppingKillsTheServicesChildrenToo() throws Exception {
     Path childPid = root.resolve("child.pid");
-    started = service("parent", "sleep 300 &\necho $! > " + childPid + "\nexec sleep 300\n", Duration.ofSeconds(5));
+    started = service("parent", "sleep 300 &\necho $! > " + childPid + ".tmp && mv " + childPid + ".tmp " + childPid
+        + "\nexec sleep 300\n", Duration.ofSeconds(5));
     services.start(started);
     awaitFile(childPid);
     long child = Long.parseLong(Files.readString(childPid).strip());

@@ -39,6 +39,7 @@ public final class Api {
   private final Metrics metrics = new Metrics();
   private final PackageStore store;
   private final ResponseCache cache = new ResponseCache();
+  private final BootstrapView bootstrap;
 
   public Api(Snapshots snapshots, PackageStore store, String publishToken, Path uploads, long maxUpload) {
     this.snapshots = snapshots;
@@ -46,6 +47,7 @@ public final class Api {
     this.packages = new PackageViews(store, publishToken, uploads, maxUpload);
     this.history = new HistoryViews(snapshots);
     this.reports = new ReportViews(store);
+    this.bootstrap = new BootstrapView(store);
     this.store = store;
   }
 
@@ -73,6 +75,7 @@ public final class Api {
         .get("/packages/{name}/{version}", view(packages::packageVersion))
         .get("/packages/{name}/{version}/tarball", view(packages::tarball))
         .put("/packages/{name}/{version}", view(packages::publish))
+        .get("/bootstrap", view(bootstrap::bootstrap))
         .get("/diff", view(history::diff))
         .get("/log", view(history::log))
         .post("/hooks/refresh", view(this::refresh))

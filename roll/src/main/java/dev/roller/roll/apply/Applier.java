@@ -178,7 +178,15 @@ public final class Applier {
       return Outcome.failed("not applied: declined (host untouched: still on generation " + from + ")", from);
     }
     Outcome outcome = transition("apply", from, fromRec, to, built.record(), plan);
-    report(outcome.result(), spec, outcome.generation(), outcome.exitCode() == Outcome.OK ? null : outcome.message());
+    if (client != null) {
+      GenerationRecord now = outcome.generation() == to ? built.record() : fromRec;
+      String error = outcome.exitCode() == Outcome.OK ? null : outcome.message();
+      if (now != null) {
+        reportRecord(outcome.result(), now, spec.commit(), outcome.generation(), error);
+      } else {
+        report(outcome.result(), spec, outcome.generation(), error);
+      }
+    }
     if (outcome.exitCode() == Outcome.OK) {
       try {
         new Gc(layout, generations, manager, log).run(KEEP);
@@ -272,7 +280,7 @@ public final class Applier {
       Plan plan = toRec == null ? stopAll(fromRec) : Plan.between(fromRec, toRec, false, manager::running);
       Outcome outcome = transition("rollback", from, fromRec, previous, toRec, plan);
       if (client != null && toRec != null) {
-        reportRecord(outcome.exitCode() == Outcome.OK ? "applied" : outcome.result(), toRec, outcome.generation(),
+        reportRecord(outcome.exitCode() == Outcome.OK ? "applied" : outcome.result(), toRec, toRec.commit(), outcome.generation(),
             outcome.exitCode() == Outcome.OK ? null : outcome.message());
       }
       return outcome;
@@ -539,8 +547,9 @@ public final class Applier {
     }
   }
 
-  private void reportRecord(String result, GenerationRecord rec, int generation, String error) {
+  private void reportRecord(String result, GenerationRecord rec, String commit, int generation, String error) {
     Map<String, Object> doc = Reports.of(result, rec, generation, error, manager);
+    doc.put("commit", commit);
     String failure = client.report(rec.host(), doc);
     if (failure != null) {
       log.warn("could not report to the config server (the roll is not affected): " + failure);

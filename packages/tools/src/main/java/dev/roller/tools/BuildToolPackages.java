@@ -1,0 +1,101 @@
+package dev.roller.tools;
+
+import dev.roller.pkg.tar.BuiltPackage;
+import dev.roller.pkg.tar.PackageBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.spi.ToolProvider;
+import java.util.stream.Stream;
+
+/**
+ * Builds Roller's own tools as Roller packages: for each tool, stages its tree ({@code <name>/}:
+ * launcher and manifest), puts the tool's runnable jar at {@code lib/<name>/<name>.jar}, sets the
+ * version in the manifest, optionally adds a Java runtime made with jlink at {@code
+ * lib/<name>/runtime} (only the modules given), and builds the tarball with {@link PackageBuilder}.
+ * Run by {@code mvn package}.
+ *
+ * <p>Usage: BuildToolPackages SOURCE_DIR OUT_DIR NAME:VERSION:JAR[:MODULE,MODULE...]...
+ */
+public final class BuildToolPackages {
+  private BuildToolPackages() {}
+
+  public static void main(String[] args) throws Exception {
+    Path source = Path.of(args[0]);
+    Path out = Path.of(args[1]);
+    Path staging = out.resolveSibling("package-staging");
+    for (int i = 2; i < args.length; i++) {
+      String[] spec = args[i].split(":", 4);
+      String name = spec[0];
+      String version = spec[1];
+      Path jar = Path.of(spec[2]);
+      if (!Files.isRegularFile(jar)) {
+        throw new IllegalStateException(jar + " is missing: build the " + name + " module first (mvn package)");
+      }
+      Path tree = staging.resolve(name + "-" + version);
+      deleteTree(tree);
+      copyTree(source.resolve(name), tree);
+      Path lib = tree.resolve("lib/" + name);
+      Files.createDirectories(lib);
+      Files.copy(jar, lib.resolve(name + ".jar"), StandardCopyOption.REPLACE_EXISTING);
+      if (spec.length > 3) {
+        jlink(spec[3], lib.resolve("runtime"));
+      }
+      Path manifest = tree.resolve(".roller/package.yml");
+      String text = Files.readString(manifest, StandardCharsets.UTF_8);
+      Files.writeString(manifest, text.replaceFirst("(?m)^version: .*$", "version: " + version), StandardCharsets.UTF_8);
+      BuiltPackage built = PackageBuilder.build(tree, out);
+      System.out.println("tool package " + built.file().getFileName() + " " + built.sha256());
+    }
+  }
+
+  /** A trimmed Java runtime with only {@code modules}, made by the JDK's own jlink (in this JVM). */
+  private static void jlink(String modules, Path output) {
+    ToolProvider jlink = ToolProvider.findFirst("jlink")
+        .orElseThrow(() -> new IllegalStateException("jlink is missing: build with a full JDK (with jmods)"));
+    List<String> args = new ArrayList<>(List.of("--add-modules", modules, "--strip-debug", "--no-header-files",
+        "--no-man-pages", "--generate-cds-archive", "--output", output.toString()));
+    PrintWriter out = new PrintWriter(System.out, true);
+    int code = jlink.run(out, new PrintWriter(System.err, true), args.toArray(String[]::new));
+    if (code != 0) {
+      throw new IllegalStateException("jlink " + String.join(" ", args) + " exited " + code);
+    }
+    // The archive for heaps over 32 GiB (compressed oops off): never used by a small tool.
+    try {
+      Files.deleteIfExists(output.resolve("lib/server/classes_nocoops.jsa"));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        p.toFile().setWritable(true);
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package dev.roller.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.roller.pkg.store.FilesystemStore;
+import dev.roller.pkg.tar.BuiltPackage;
+import dev.roller.pkg.tar.PackageBuilder;
+import dev.roller.repo.TestRepo;
+import dev.roller.repo.model.PackageRef;
+import dev.roller.server.ConfigServerApp;
+import dev.roller.server.snapshot.RepoSource;
+import dev.roller.server.snapshot.Snapshots;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The roll package as a blank host meets it: the config server's /bootstrap script, run by sh,
+ * downloads the package this build made, checks it, and runs roll on the package's own jlink
+ * runtime; roll installs itself into /usr/local, runs from there, and upgrades itself when the
+ * hostclass names a new version.
+ */
+class BootstrapTest {
+  static final String HOST = "tool1.dc1.example.com";
+  static final Path PACKAGES = Path.of("target/packages");
+
+  @TempDir Path dir;
+  TestRepo repo;
+  FilesystemStore store;
+  ConfigServerApp server;
+  Path root;
+
+  @BeforeEach
+  void start() throws Exception {
+    repo = TestRepo.minimal(dir.resolve("repo"));
+    repo.write("hostclasses/tools.yml", "packages: {roll: 1.0.0, foreman: 1.0.0}\n");
+    repo.write("hosts/" + HOST + ".yml", "hostclass: tools\ndatacenter: dc1\n");
+    repo.commit("a host with roll and foreman");
+    store = new FilesystemStore(dir.resolve("store"));
+    publish(PACKAGES.resolve("roll-1.0.0.tar.gz"), "roll", "1.0.0");
+    publish(PACKAGES.resolve("foreman-1.0.0.tar.gz"), "foreman", "1.0.0");
+    Snapshots snapshots = new Snapshots(RepoSource.open(repo.dir().toString(), dir.resolve("cache")), "main");
+    server = ConfigServerApp.start(snapshots, store, null, dir.resolve("uploads"), "127.0.0.1", 0, Duration.ofHours(1));
+    snapshots.refresh();
+    root = dir.resolve("host");
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    repo.close();
+  }
+
+  private void publish(Path tarball, String name, String version) throws Exception {
+    store.put(new PackageRef(name, version), tarball, dev.roller.pkg.Sha256.of(Files.readAllBytes(tarball)));
+  }
+
+  private String url() {
+    return "http://127.0.0.1:" + server.port() + "/";
+  }
+
+  /** Runs {@code script} with sh; returns its exit code, its output in {@code output}. */
+  private int sh(String script, StringBuilder output) throws Exception {
+    Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+    byte[] bytes = p.getInputStream().readAllBytes();
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the script finished");
+    output.append(new String(bytes, StandardCharsets.UTF_8));
+    return p.exitValue();
+  }
+
+  @Test
+  void aBlankHostIsBootstrappedAndRollThenUpgradesItself() throws Exception {
+    StringBuilder out = new StringBuilder();
+    int code = sh("curl -fsS '" + url() + "bootstrap?host=" + HOST + "' | sh -s -- --host " + HOST + " --root " + root, out);
+
+    assertEquals(0, code, out.toString());
+    assertTrue(out.toString().contains("bootstrap: fetching roll 1.0.0"), out.toString());
+    Path installed = root.resolve("usr/local/bin/roll");
+    assertTrue(Files.isExecutable(installed), "roll installed itself into /usr/local");
+    assertTrue(Files.isExecutable(root.resolve("usr/local/lib/roll/runtime/bin/java")), "with its own runtime");
+
+    out.setLength(0);
+    assertEquals(0, sh(installed + " status --root " + root + " --host " + HOST, out), out.toString());
+    assertTrue(out.toString().contains("roll: 1.0.0"), out.toString());
+
+    Path newer = rebuilt("roll", "1.0.0", "1.0.1");
+    publish(newer, "roll", "1.0.1");
+    repo.write("hostclasses/tools.yml", "packages: {roll: 1.0.1, foreman: 1.0.0}\n");
+    repo.commit("roll 1.0.1");
+    server.snapshots().refresh();
+
+    out.setLength(0);
+    assertEquals(0, sh(installed + " --root " + root + " --host " + HOST + " --config-server " + url(), out), out.toString());
+    out.setLength(0);
+    assertEquals(0, sh(installed + " status --root " + root + " --host " + HOST, out), out.toString());
+    assertTrue(out.toString().contains("roll: 1.0.1"), "roll upgraded itself: " + out);
+  }
+
+  @Test
+  void theScriptRefusesATarballThatIsNotTheOneItNames() throws Exception {
+    StringBuilder script = new StringBuilder();
+    assertEquals(0, sh("curl -fsS '" + url() + "bootstrap'", script));
+    String tampered = script.toString().replaceFirst("sha256='[0-9a-f]{64}'", "sha256='" + "0".repeat(64) + "'");
+    Path file = dir.resolve("bootstrap.sh");
+    Files.writeString(file, tampered);
+
+    StringBuilder out = new StringBuilder();
+    assertEquals(1, sh("sh " + file + " --host " + HOST + " --root " + root, out));
+    assertTrue(out.toString().contains("does not have the sha256 this script names"), out.toString());
+    assertTrue(!Files.exists(root.resolve("usr/local")), "nothing was installed");
+  }
+
+  @Test
+  void aHostWhoseSpecLacksRollGetsAClearError() throws Exception {
+    StringBuilder out = new StringBuilder();
+    assertEquals(22, sh("curl -fsS '" + url() + "bootstrap?host=web1.dc1.example.com'", out));
+    out.setLength(0);
+    sh("curl -sS '" + url() + "bootstrap?host=web1.dc1.example.com'", out);
+    assertTrue(out.toString().contains("does not list the roll package"), out.toString());
+  }
+
+  /** The package {@code name-from} rebuilt as version {@code to}: same tree, new manifest version. */
+  private Path rebuilt(String name, String from, String to) throws Exception {
+    Path staged = Path.of("target/package-staging/" + name + "-" + from);
+    Path copy = dir.resolve("rebuild/" + name + "-" + to);
+    try (Stream<Path> walk = Files.walk(staged)) {
+      for (Path p : walk.toList()) {
+        Path target = copy.resolve(staged.relativize(p).toString());
+        if (Files.isSymbolicLink(p)) {
+          Files.createSymbolicLink(target, Files.readSymbolicLink(p));
+        } else if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+    Path manifest = copy.resolve(".roller/package.yml");
+    Files.writeString(manifest, Files.readString(manifest).replace("version: " + from, "version: " + to));
+    BuiltPackage built = PackageBuilder.build(copy, dir.resolve("rebuilt"));
+    return built.file();
+  }
+
+}
