@@ -42,8 +42,6 @@ import picocli.CommandLine.Option;
         "Builds this host's /usr/local from its spec on the config server, switches to it atomically,",
         "restarts and health-checks the services that changed, and rolls back if they fail.",
         "With no command, 'roll' is 'roll apply'."},
-    subcommands = {Roll.Apply.class, Roll.PlanCommand.class, Roll.Status.class, Roll.Rollback.class,
-        Roll.GenerationsCommand.class, Roll.Verify.class, Roll.GcCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:applied, or nothing to do",
@@ -75,11 +73,44 @@ public final class Roll implements Callable<Integer> {
   public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
     Roll roll = new Roll(out, err, env);
     CommandLine cli = new CommandLine(roll).setOut(out).setErr(err);
+    // picocli builds a command's model by reflection, which is most of a no-op roll's time: only
+    // the command asked for is built (all of them for help, which lists them).
+    String asked = null;
+    for (String arg : args) {
+      if (COMMANDS.containsKey(arg)) {
+        asked = arg;
+        break;
+      }
+    }
+    boolean help = List.of(args).contains("-h") || List.of(args).contains("--help");
+    for (Map.Entry<String, java.util.function.Supplier<Object>> c : COMMANDS.entrySet()) {
+      if (c.getKey().equals(asked) || (asked == null && help)) {
+        cli.addSubcommand(c.getKey(), c.getValue().get());
+      }
+    }
+    cli.setParameterExceptionHandler((e, arguments) -> {
+      err.println("roll: error: " + e.getMessage());
+      err.println("Try 'roll --help' for the commands and their options.");
+      return Outcome.USAGE;
+    });
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       err.println("roll: error: " + e.getMessage());
       return Outcome.FAILED_UNTOUCHED;
     });
     return cli.execute(args);
+  }
+
+  /** The subcommands, in the order help lists them. */
+  private static final Map<String, java.util.function.Supplier<Object>> COMMANDS = new java.util.LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("apply", Apply::new);
+    COMMANDS.put("plan", PlanCommand::new);
+    COMMANDS.put("status", Status::new);
+    COMMANDS.put("rollback", Rollback::new);
+    COMMANDS.put("generations", GenerationsCommand::new);
+    COMMANDS.put("verify", Verify::new);
+    COMMANDS.put("gc", GcCommand::new);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.roller.roll.fetch;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roller.pkg.Sha256;
 import dev.roller.repo.model.NameRule;
 import dev.roller.roll.RollException;
@@ -8,10 +7,9 @@ import dev.roller.roll.spec.HostSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,28 +19,34 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * roll's side of the config server's API: the host's spec, package tarballs, reports. Every call
- * has a connect timeout and a total timeout. Servers are tried in order: one that cannot be
- * reached or answers 5xx is skipped for the next; a 4xx (unknown host, unpublished package) is the
- * repo's answer and is final. Thread-safe.
+ * has a connect timeout and a read timeout (the longest silence allowed). Servers are tried in
+ * order: one that cannot be reached or answers 5xx is skipped for the next; a 4xx (unknown host,
+ * unpublished package) is the repo's answer and is final. Thread-safe.
+ *
+ * <p>Built on the JDK's {@link HttpURLConnection} and YAML (the server's default format), which
+ * keeps a no-op roll quick: no TLS set-up unless a server is https, no JSON library to load.
  */
 public final class ConfigServerClient {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_SPEC_BYTES = 16 << 20;
 
   private final List<URI> servers;
-  private final HttpClient http;
-  private final Duration timeout;
+  private final int connectMillis;
+  private final int readMillis;
 
   public ConfigServerClient(List<URI> servers, Duration connectTimeout, Duration timeout) {
     if (servers.isEmpty()) {
       throw new IllegalArgumentException("no config server given");
     }
     this.servers = List.copyOf(servers);
-    this.timeout = timeout;
-    // HTTP/1.1: the JDK's h2c upgrade attempt buys nothing here and holds back streamed bodies.
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+    this.connectMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+    this.readMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
   }
 
   /** {@code GET /hosts/{fqdn}/spec}, checked. */
@@ -51,22 +55,35 @@ public final class ConfigServerClient {
     NameRule.HOST.require(host);
     List<String> failures = new ArrayList<>();
     for (URI server : servers) {
-      URI uri = server.resolve("/hosts/" + host + "/spec?format=json");
+      URI uri = server.resolve("/hosts/" + host + "/spec");
+      HttpURLConnection c = null;
       try {
-        HttpResponse<String> response = http.send(get(uri), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200) {
-          return HostSpec.fromMap(JSON.readValue(response.body(), Map.class));
+        c = open(uri, "GET");
+        int status = c.getResponseCode();
+        if (status == 200) {
+          String body;
+          try (InputStream in = c.getInputStream()) {
+            body = new String(in.readNBytes(MAX_SPEC_BYTES), StandardCharsets.UTF_8);
+          }
+          Object doc = yaml().load(body);
+          if (!(doc instanceof Map<?, ?> map)) {
+            throw new RollException(server + " sent a spec for " + host + " that is not a mapping");
+          }
+          return HostSpec.fromMap((Map<String, Object>) map);
         }
-        String message = error(response.body());
-        if (response.statusCode() >= 400 && response.statusCode() < 500) {
-          throw new RollException(server + " answered " + response.statusCode() + " for the spec of " + host + ": " + message);
+        String message = error(c);
+        if (status >= 400 && status < 500) {
+          throw new RollException(server + " answered " + status + " for the spec of " + host + ": " + message);
         }
-        failures.add(server + ": HTTP " + response.statusCode() + ": " + message);
+        failures.add(server + ": HTTP " + status + ": " + message);
       } catch (IOException e) {
         failures.add(server + ": " + describe(e));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RollException("interrupted while fetching the spec", e);
+      } catch (RuntimeException e) {
+        failures.add(server + ": unreadable spec: " + e.getMessage());
+      } finally {
+        if (c != null) {
+          c.disconnect();
+        }
       }
     }
     throw new RollException("no config server answered for the spec of " + host + ": " + String.join("; ", failures));
@@ -81,23 +98,22 @@ public final class ConfigServerClient {
     for (URI server : servers) {
       URI uri = server.resolve("/packages/" + p.ref().name() + "/" + p.ref().version() + "/tarball");
       Path temp = null;
+      HttpURLConnection c = null;
       try {
         Files.createDirectories(target.getParent());
         temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-        HttpResponse<InputStream> response = http.send(get(uri), HttpResponse.BodyHandlers.ofInputStream());
-        if (response.statusCode() != 200) {
-          String message;
-          try (InputStream body = response.body()) {
-            message = error(new String(body.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8));
+        c = open(uri, "GET");
+        int status = c.getResponseCode();
+        if (status != 200) {
+          String message = error(c);
+          if (status >= 400 && status < 500) {
+            throw new RollException(server + " answered " + status + " for " + p.ref() + ": " + message);
           }
-          if (response.statusCode() >= 400 && response.statusCode() < 500) {
-            throw new RollException(server + " answered " + response.statusCode() + " for " + p.ref() + ": " + message);
-          }
-          failures.add(server + ": HTTP " + response.statusCode() + ": " + message);
+          failures.add(server + ": HTTP " + status + ": " + message);
           continue;
         }
         MessageDigest digest = Sha256.newDigest();
-        try (InputStream in = response.body(); OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), digest)) {
+        try (InputStream in = c.getInputStream(); OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), digest)) {
           in.transferTo(out);
         }
         Sha256 actual = Sha256.of(digest);
@@ -109,10 +125,10 @@ public final class ConfigServerClient {
         return;
       } catch (IOException e) {
         failures.add(server + ": " + describe(e));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RollException("interrupted while downloading " + p.ref(), e);
       } finally {
+        if (c != null) {
+          c.disconnect();
+        }
         if (temp != null) {
           try {
             Files.deleteIfExists(temp);
@@ -125,38 +141,67 @@ public final class ConfigServerClient {
     throw new RollException("cannot download " + p.ref() + ": " + String.join("; ", failures));
   }
 
-  /** {@code POST /hosts/{fqdn}/report}, best effort: returns why it failed, or null. */
+  /** {@code POST /hosts/{fqdn}/report} (YAML), best effort: returns why it failed, or null. */
   public String report(String host, Map<String, Object> report) {
+    DumperOptions options = new DumperOptions();
+    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    byte[] body = new Yaml(options).dump(report).getBytes(StandardCharsets.UTF_8);
     List<String> failures = new ArrayList<>();
     for (URI server : servers) {
+      HttpURLConnection c = null;
       try {
-        HttpRequest request = HttpRequest.newBuilder(server.resolve("/hosts/" + host + "/report")).timeout(timeout)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(report))).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 == 2) {
+        c = open(server.resolve("/hosts/" + host + "/report"), "POST");
+        c.setDoOutput(true);
+        c.setRequestProperty("Content-Type", "application/yaml");
+        c.setFixedLengthStreamingMode(body.length);
+        try (OutputStream out = c.getOutputStream()) {
+          out.write(body);
+        }
+        int status = c.getResponseCode();
+        if (status / 100 == 2) {
+          c.getInputStream().readAllBytes();
           return null;
         }
-        failures.add(server + ": HTTP " + response.statusCode() + ": " + error(response.body()));
+        failures.add(server + ": HTTP " + status + ": " + error(c));
       } catch (IOException e) {
         failures.add(server + ": " + describe(e));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return "interrupted";
+      } finally {
+        if (c != null) {
+          c.disconnect();
+        }
       }
     }
     return String.join("; ", failures);
   }
 
-  private HttpRequest get(URI uri) {
-    return HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET().build();
+  private HttpURLConnection open(URI uri, String method) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+    c.setRequestMethod(method);
+    c.setConnectTimeout(connectMillis);
+    c.setReadTimeout(readMillis);
+    c.setUseCaches(false);
+    c.setInstanceFollowRedirects(false);
+    c.setRequestProperty("Accept", "application/yaml");
+    return c;
   }
 
-  /** The message of an {@code error:} body (YAML or JSON), or the body itself, shortened. */
-  private static String error(String body) {
+  private static Yaml yaml() {
+    LoaderOptions options = new LoaderOptions();
+    options.setMaxAliasesForCollections(50);
+    options.setCodePointLimit(MAX_SPEC_BYTES);
+    return new Yaml(new SafeConstructor(options));
+  }
+
+  /** The message of an {@code error:} body, or the body itself, shortened. */
+  private static String error(HttpURLConnection c) {
+    String body;
+    try (InputStream in = c.getErrorStream() != null ? c.getErrorStream() : c.getInputStream()) {
+      body = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no readable body: " + describe(e) + ")";
+    }
     try {
-      Object doc = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
-          new org.yaml.snakeyaml.LoaderOptions())).load(body);
+      Object doc = yaml().load(body);
       if (doc instanceof Map<?, ?> map && map.get("error") != null) {
         return String.valueOf(map.get("error"));
       }

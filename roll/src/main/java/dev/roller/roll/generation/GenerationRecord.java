@@ -1,8 +1,5 @@
 package dev.roller.roll.generation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.roller.pkg.Sha256;
 import dev.roller.pkg.manifest.HealthCheck;
 import dev.roller.repo.model.PackageRef;
@@ -54,8 +51,6 @@ public record GenerationRecord(
   /** Where the record lives inside a generation. */
   public static final String PATH = ".roller/generation.yml";
 
-  private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-
   public GenerationRecord {
     packages = List.copyOf(packages);
   }
@@ -106,11 +101,63 @@ public record GenerationRecord(
     canonical.put("packages", packages);
     canonical.put("params", spec.params());
     canonical.put("peers", spec.peers());
-    try {
-      return Sha256.of(CANONICAL.writeValueAsBytes(canonical)).hex();
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
+    StringBuilder text = new StringBuilder();
+    canonical(canonical, text);
+    return Sha256.of(text.toString().getBytes(StandardCharsets.UTF_8)).hex();
+  }
+
+  /**
+   * A canonical JSON text of a parsed document: maps with their keys sorted, lists in order,
+   * strings quoted and escaped, numbers and booleans as Java prints them. The same document
+   * always gives the same text (and so the same digest).
+   */
+  static void canonical(Object value, StringBuilder out) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> sorted = new TreeMap<>();
+      map.forEach((k, v) -> sorted.put(String.valueOf(k), v));
+      out.append('{');
+      boolean first = true;
+      for (Map.Entry<String, Object> e : sorted.entrySet()) {
+        if (!first) {
+          out.append(',');
+        }
+        first = false;
+        string(e.getKey(), out);
+        out.append(':');
+        canonical(e.getValue(), out);
+      }
+      out.append('}');
+    } else if (value instanceof List<?> list) {
+      out.append('[');
+      for (int i = 0; i < list.size(); i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        canonical(list.get(i), out);
+      }
+      out.append(']');
+    } else if (value == null) {
+      out.append("null");
+    } else if (value instanceof Number || value instanceof Boolean) {
+      out.append(value);
+    } else {
+      string(String.valueOf(value), out);
     }
+  }
+
+  private static void string(String s, StringBuilder out) {
+    out.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    out.append('"');
   }
 
   /** The record of the generation in {@code dir}, or null if it has none (generation 0, a blank host's own tree). */

@@ -7,9 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +24,6 @@ public final class HealthChecker {
   private static final Duration ATTEMPT = Duration.ofSeconds(5);
 
   private final HostLayout layout;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2)).build();
 
   public HealthChecker(HostLayout layout) {
     this.layout = layout;
@@ -62,9 +58,23 @@ public final class HealthChecker {
     try {
       return switch (check.kind()) {
         case HTTP -> {
-          HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(check.target())).timeout(bound).GET().build(),
-              HttpResponse.BodyHandlers.discarding());
-          yield response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode();
+          HttpURLConnection c = (HttpURLConnection) URI.create(check.target()).toURL().openConnection();
+          try {
+            int millis = (int) Math.max(1, bound.toMillis());
+            c.setConnectTimeout(millis);
+            c.setReadTimeout(millis);
+            c.setUseCaches(false);
+            c.setInstanceFollowRedirects(false);
+            int status = c.getResponseCode();
+            try (java.io.InputStream body = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+              if (body != null) {
+                body.readNBytes(1 << 16);
+              }
+            }
+            yield status / 100 == 2 ? null : "HTTP " + status;
+          } finally {
+            c.disconnect();
+          }
         }
         case TCP -> {
           int colon = check.target().lastIndexOf(':');
