@@ -56,3 +56,64 @@ wrk_rps() { awk '/Requests\/sec/ {print $2}'; }
 wrk_p99_ms() {
   awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } print v }'
 }
+
+# Milliseconds a command takes (its output discarded), wall clock.
+time_ms() {
+  local start end
+  start=$(date +%s%N)
+  "$@" >/dev/null 2>&1 || { echo "bench: failed: $*" >&2; return 1; }
+  end=$(date +%s%N)
+  echo $(( (end - start) / 1000000 ))
+}
+
+# A git config repo in $1 with a datacenter dc1 and whatever files follow as PATH CONTENT pairs.
+make_repo() {
+  local repo=$1; shift
+  mkdir -p "$repo/datacenters" "$repo/hostclasses" "$repo/hosts" "$repo/users"
+  printf 'description: benchmarks\n' > "$repo/datacenters/dc1.yml"
+  while [ $# -gt 0 ]; do mkdir -p "$(dirname "$repo/$1")"; printf '%s' "$2" > "$repo/$1"; shift 2; done
+  git -C "$repo" init -q -b main
+  git -C "$repo" add -A
+  git -C "$repo" -c user.name=bench -c user.email=bench@example.com commit -qm "bench fleet"
+}
+
+# Commits the repo's changes and tells the server at $url to serve them.
+commit_repo() {
+  git -C "$1" add -A
+  git -C "$1" -c user.name=bench -c user.email=bench@example.com commit -qm "${2:-change}"
+  curl -fsS -X POST "${url}hooks/refresh" >/dev/null
+}
+
+# Starts a config server on git repo $1 with a filesystem store under $2; sets url and server_pid.
+start_config_server() {
+  local repo=$1 dir=$2 port
+  port=$(free_port)
+  head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$dir/token"
+  "$top/bin/config-server" serve --repo "$repo" --packages-dir "$dir/packages" --cache-dir "$dir/cache" \
+    --bind 127.0.0.1 --port "$port" --poll 1h --publish-token-file "$dir/token" > "$dir/server.log" 2>&1 &
+  server_pid=$!
+  url="http://127.0.0.1:$port/"
+  wait_for "${url}health"
+}
+
+# Publishes tarballs to the server at $url, with the token start_config_server wrote in $1.
+publish() {
+  local token=$1 f; shift
+  for f in "$@"; do "$top/bin/roller-pkg" publish "$f" --config-server "$url" --token-file "$token" >/dev/null; done
+}
+
+# Stops the services of scratch host root $1 (exec manager pid files) and the config server.
+stop_host_and_server() {
+  local pidfile
+  for pidfile in "$1"/var/lib/roller/run/*.pid; do
+    [ -f "$pidfile" ] && { kill -TERM -- "-$(cut -d' ' -f1 "$pidfile")" 2>/dev/null || true; }
+  done
+  if [ -n "${server_pid:-}" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+}
+
+# Builds the roll and foreman packages (and the rest) if they are missing.
+build_packages_if_needed() {
+  if [ ! -f "$top/packages/tools/target/packages/roll-1.0.0.tar.gz" ] || [ ! -d "$top/packages/examples/target/packages" ]; then
+    (cd "$top" && mvn -q -B package -DskipTests) >&2
+  fi
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# A no-op roll: a host bootstrapped with roll, foreman and hello-web rolls again with nothing to
+# do (fetch the spec, compare its digest, quick-verify the tree). Timed against the same Java
+# runtime (the roll package's, with the flags roll's launcher uses) starting and printing a line, alternating, 15 each.
+# Target: the no-op roll takes under 2x the bare JVM.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+build_if_needed
+build_packages_if_needed
+work=$(mktemp -d)
+host=bench1.dc1.example.com
+root="$work/host"
+trap 'stop_host_and_server "$root"; if [ "${KEEP:-0}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi' EXIT
+port=$(free_port)
+make_repo "$work/repo" \
+  hostclasses/bench.yml "packages: {hello-web: 1.0.0, foreman: 1.0.0, roll: 1.0.0}
+params: {bind: 127.0.0.1, listen_port: $port, greeting: hi, workers: 1}
+" \
+  "hosts/$host.yml" "hostclass: bench
+datacenter: dc1
+"
+mkdir -p "$work/server"
+start_config_server "$work/repo" "$work/server"
+publish "$work/server/token" "$top"/packages/examples/target/packages/hello-web-1.0.0.tar.gz \
+  "$top"/packages/tools/target/packages/*.tar.gz
+curl -fsS "${url}bootstrap?host=$host" | sh -s -- --host "$host" --root "$root" >&2
+roll=("$root/usr/local/bin/roll" --root "$root" --host "$host" --config-server "$url")
+"${roll[@]}" >/dev/null   # the first run from the installed roll records its class-data archive
+"${roll[@]}" | grep -q "nothing to do" || { echo "bench: the roll was not a no-op" >&2; exit 1; }
+
+java="$root/usr/local/lib/roll/runtime/bin/java"
+hello="$work/hello"
+mkdir -p "$hello"
+printf 'public class Hello { public static void main(String[] a) { System.out.println("hello"); } }\n' > "$hello/Hello.java"
+javac --release 17 -d "$hello" "$hello/Hello.java"
+bare=(); noop=()
+for _ in $(seq 1 15); do
+  bare+=($(time_ms "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:+UnlockDiagnosticVMOptions \
+    -XX:ArchiveRelocationMode=0 -Xlog:cds=off -cp "$hello" Hello))
+  noop+=($(time_ms "${roll[@]}"))
+done
+b=$(printf '%s\n' "${bare[@]}" | median); n=$(printf '%s\n' "${noop[@]}" | median); r=$(ratio "$n" "$b")
+verdict=$(awk -v r="$r" 'BEGIN { print (r < 2.0) ? "PASS" : "FAIL" }')
+result "roll-noop" "no-op roll ${n} ms, JVM start + print ${b} ms: ratio ${r} (median of 15)" "ratio < 2.0" "$verdict"
