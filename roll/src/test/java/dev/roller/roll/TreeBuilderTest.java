@@ -40,7 +40,7 @@ class TreeBuilderTest {
     try (InputStream in = Files.newInputStream(built.file())) {
       new SafeExtractor(SafeExtractor.Limits.DEFAULT).extract(in, built.sha256(), store);
     }
-    return new TreeBuilder.Source(new PackageRef(name, version), store);
+    return TreeBuilder.Source.of(new PackageRef(name, version), store);
   }
 
   @Test

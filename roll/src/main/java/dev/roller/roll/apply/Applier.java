@@ -146,7 +146,7 @@ public final class Applier {
     HostSpec spec = client.spec(host);
     pause.at("fetched");
     if (!restartAll && fromRec != null && fromRec.specDigest().equals(GenerationRecord.digest(spec))) {
-      List<String> problems = verify(from, false);
+      List<String> problems = verify(from, fromRec, false);
       if (problems.isEmpty()) {
         if (spec.commit() != null && !spec.commit().equals(fromRec.commit())) {
           report("unchanged", spec, from, null);
@@ -525,12 +525,16 @@ public final class Applier {
   /** {@code roll verify} of generation {@code n}: differences by path (empty when it matches). */
   public List<String> verify(int n, boolean full) throws RollException {
     Path dir = layout.generation(n);
-    Path index = dir.resolve(GenerationBuilder.INDEX);
-    if (!Files.isRegularFile(index)) {
+    return verify(n, Files.isRegularFile(dir.resolve(GenerationBuilder.INDEX)) ? GenerationRecord.read(dir) : null, full);
+  }
+
+  private List<String> verify(int n, GenerationRecord rec, boolean full) throws RollException {
+    Path dir = layout.generation(n);
+    if (rec == null || !Files.isRegularFile(dir.resolve(GenerationBuilder.INDEX))) {
       return List.of();
     }
     try {
-      return Verifier.check(dir, FileIndex.read(index), full);
+      return Verifier.check(dir, GenerationBuilder.index(layout, dir, rec), full);
     } catch (IOException e) {
       throw new RollException("cannot verify generation " + n + ": " + e.getMessage(), e);
     }

@@ -109,22 +109,10 @@ public final class Gc {
         if (used.contains(sha)) {
           continue;
         }
-        deleteTree(child);
+        dev.roller.roll.generation.Trees.delete(child);
         gone.add(sha);
       }
     }
     return gone.size();
-  }
-
-  private static void deleteTree(Path path) throws IOException {
-    if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      try (Stream<Path> walk = Files.walk(path)) {
-        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
-    } else {
-      Files.deleteIfExists(path);
-    }
   }
 }

@@ -67,7 +67,7 @@ public final class GenerationBuilder {
       Map<PackageRef, Manifest> manifests = new LinkedHashMap<>();
       for (HostSpec.Package p : spec.packages()) {
         Path tree = trees.get(p);
-        sources.add(new TreeBuilder.Source(p.ref(), tree));
+        sources.add(new TreeBuilder.Source(p.ref(), tree, FileIndex.read(layout.storeIndex(p.sha256()))));
         manifests.put(p.ref(), manifest(p.ref(), tree));
       }
       List<TreeBuilder.Template> templates = TreeBuilder.build(sources, dir);
@@ -104,7 +104,7 @@ public final class GenerationBuilder {
         pkgs.add(new GenerationRecord.Pkg(p.ref(), p.sha256(), p.size(), activate, units,
             rendered.getOrDefault(p.ref(), Map.of())));
       }
-      writeIndex(dir, spec, renderedEntries);
+      writeIndex(dir, renderedEntries);
       GenerationRecord record = new GenerationRecord(n, Instant.now().toString(), spec.host(), spec.hostclass(),
           spec.datacenter(), spec.commit(), GenerationRecord.digest(spec), pkgs, spec.params(), spec.peers());
       record.write(dir);
@@ -129,41 +129,38 @@ public final class GenerationBuilder {
   }
 
   /**
-   * The generation's file index: each package's store index (templates left out, each folder
-   * once, with the mode the folder has here) and the rendered files.
+   * The generation's own file index: the files it rendered. What its packages laid down is in
+   * their store indexes, which {@link #index} adds back, so a build does not copy them.
    */
-  private void writeIndex(Path dir, HostSpec spec, List<FileIndex.Entry> renderedEntries) throws IOException {
-    Map<String, FileIndex.Entry> entries = new LinkedHashMap<>();
-    byte[] buffer = new byte[1 << 16];
-    for (HostSpec.Package p : spec.packages()) {
-      Path index = layout.storeIndex(p.sha256());
-      for (FileIndex.Entry e : FileIndex.read(index)) {
-        if (e.kind() == FileIndex.Entry.FILE && e.path().endsWith(".tmpl")) {
+  private static void writeIndex(Path dir, List<FileIndex.Entry> renderedEntries) throws IOException {
+    List<FileIndex.Entry> sorted = new ArrayList<>(renderedEntries);
+    sorted.sort((a, b) -> a.path().compareTo(b.path()));
+    FileIndex.write(dir.resolve(INDEX), sorted);
+  }
+
+  /**
+   * Everything generation {@code rec} should hold, path by path: each package's store index
+   * (without its templates, each folder once) and the generation's rendered files.
+   */
+  public static List<FileIndex.Entry> index(HostLayout layout, Path dir, GenerationRecord rec) throws IOException {
+    Map<String, FileIndex.Entry> entries = new java.util.HashMap<>();
+    for (GenerationRecord.Pkg p : rec.packages()) {
+      for (FileIndex.Entry e : FileIndex.read(layout.storeIndex(p.sha256()))) {
+        if (e.kind() == FileIndex.Entry.FILE && e.path().endsWith(TreeBuilder.TEMPLATE_SUFFIX)) {
           continue;
         }
-        if (e.kind() == FileIndex.Entry.DIR) {
-          if (!entries.containsKey(e.path())) {
-            entries.put(e.path(), FileIndex.entryOf(dir.resolve(e.path()), e.path(), buffer));
-          }
-          continue;
+        if (e.kind() != FileIndex.Entry.DIR || !entries.containsKey(e.path())) {
+          entries.put(e.path(), e);
         }
-        entries.put(e.path(), e);
       }
     }
-    for (FileIndex.Entry e : renderedEntries) {
+    for (FileIndex.Entry e : FileIndex.read(dir.resolve(INDEX))) {
       entries.put(e.path(), e);
-      // folders made only for rendered files
-      for (int slash = e.path().lastIndexOf('/'); slash > 0; slash = e.path().lastIndexOf('/', slash - 1)) {
-        String parent = e.path().substring(0, slash);
-        if (!entries.containsKey(parent)) {
-          entries.put(parent, FileIndex.entryOf(dir.resolve(parent), parent, buffer));
-        }
-      }
     }
     entries.remove(Verifier.RECORDS);
     List<FileIndex.Entry> sorted = new ArrayList<>(entries.values());
     sorted.sort((a, b) -> a.path().compareTo(b.path()));
-    FileIndex.write(dir.resolve(INDEX), sorted);
+    return sorted;
   }
 
   private static Manifest manifest(PackageRef ref, Path tree) throws RollException, IOException {

@@ -1,36 +1,44 @@
 package dev.roller.roll.generation;
 
-import dev.roller.pkg.manifest.Manifest;
 import dev.roller.repo.model.PackageRef;
 import dev.roller.roll.RollException;
+import dev.roller.roll.verify.FileIndex;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Lays packages' trees (each unpacked once in the store) into a new generation: folders are made,
  * files are hard links to the store (no copy), symbolic links are recreated, and {@code .tmpl}
- * files are left to be rendered (their output path is reserved). A package's manifest stays in
- * the store. Two packages shipping one path is refused, naming both.
+ * files are left to be rendered (their output path is reserved). It works from each package's
+ * file index (written when the package was unpacked), so the store is not walked again. A
+ * package's manifest stays in the store. Two packages shipping one path is refused, naming both.
  */
 public final class TreeBuilder {
-  /** A package to lay down: its name-version and its unpacked tree in the store. */
-  public record Source(PackageRef ref, Path tree) {}
+  /** A package to lay down: its name-version, its unpacked tree in the store and that tree's index. */
+  public record Source(PackageRef ref, Path tree, List<FileIndex.Entry> entries) {
+    /** A source indexed now (for trees roll did not unpack itself). */
+    public static Source of(PackageRef ref, Path tree) throws IOException {
+      return new Source(ref, tree, FileIndex.of(tree, Set.of(MANIFEST_DIR)));
+    }
+  }
 
   /** A template found in a package: its output path (without {@code .tmpl}), its source, its package. */
   public record Template(String path, Path source, PackageRef owner) {}
 
-  private static final String TEMPLATE_SUFFIX = ".tmpl";
-  private static final String MANIFEST_DIR = Manifest.PATH.substring(0, Manifest.PATH.indexOf('/'));
+  static final String TEMPLATE_SUFFIX = ".tmpl";
+  private static final int LINK_THREADS = 4;
+  private static final String MANIFEST_DIR = ".roller";
 
   private TreeBuilder() {}
 
@@ -38,75 +46,90 @@ public final class TreeBuilder {
   public static List<Template> build(List<Source> packages, Path into) throws RollException, IOException {
     Map<String, PackageRef> files = new HashMap<>();
     Map<String, PackageRef> dirs = new HashMap<>();
-    Set<Path> made = new HashSet<>();
     List<Template> templates = new ArrayList<>();
+    List<Path[]> links = new ArrayList<>();
+    Map<Path, String> modes = new HashMap<>();
     for (Source source : packages) {
-      List<RollException> conflict = new ArrayList<>();
-      Files.walkFileTree(source.tree(), new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-          String rel = relative(source.tree(), dir);
-          if (rel.isEmpty()) {
-            return FileVisitResult.CONTINUE;
-          }
-          if (rel.equals(MANIFEST_DIR)) {
-            return FileVisitResult.SKIP_SUBTREE;
-          }
+      for (FileIndex.Entry e : source.entries()) {
+        String rel = e.path();
+        if (rel.equals(MANIFEST_DIR) || rel.startsWith(MANIFEST_DIR + "/")) {
+          continue;
+        }
+        if (e.kind() == FileIndex.Entry.DIR) {
           PackageRef other = files.get(rel);
           if (other != null) {
-            conflict.add(conflict(rel, other, source.ref()));
-            return FileVisitResult.TERMINATE;
+            throw conflict(rel, other, source.ref());
           }
-          dirs.putIfAbsent(rel, source.ref());
-          Path target = into.resolve(rel);
-          if (made.add(target)) {
-            Files.createDirectories(target);
+          if (dirs.putIfAbsent(rel, source.ref()) == null) {
+            Files.createDirectory(into.resolve(rel));
+            modes.put(into.resolve(rel), e.mode());
           }
-          return FileVisitResult.CONTINUE;
+          continue;
         }
-
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          String rel = relative(source.tree(), file);
-          boolean template = attrs.isRegularFile() && rel.endsWith(TEMPLATE_SUFFIX);
-          String out = template ? rel.substring(0, rel.length() - TEMPLATE_SUFFIX.length()) : rel;
-          PackageRef other = files.containsKey(out) ? files.get(out) : dirs.get(out);
-          if (other != null) {
-            conflict.add(conflict(out, other, source.ref()));
-            return FileVisitResult.TERMINATE;
-          }
-          files.put(out, source.ref());
-          Path target = into.resolve(out);
-          if (template) {
-            templates.add(new Template(out, file, source.ref()));
-          } else if (attrs.isSymbolicLink()) {
-            Files.createSymbolicLink(target, Files.readSymbolicLink(file));
-          } else {
-            Files.createLink(target, file);
-          }
-          return FileVisitResult.CONTINUE;
+        boolean template = e.kind() == FileIndex.Entry.FILE && rel.endsWith(TEMPLATE_SUFFIX);
+        String out = template ? rel.substring(0, rel.length() - TEMPLATE_SUFFIX.length()) : rel;
+        PackageRef other = files.containsKey(out) ? files.get(out) : dirs.get(out);
+        if (other != null) {
+          throw conflict(out, other, source.ref());
         }
-      });
-      if (!conflict.isEmpty()) {
-        throw conflict.get(0);
+        files.put(out, source.ref());
+        if (template) {
+          templates.add(new Template(out, source.tree().resolve(rel), source.ref()));
+        } else if (e.kind() == FileIndex.Entry.LINK) {
+          Files.createSymbolicLink(into.resolve(rel), Path.of(e.digest()));
+        } else {
+          links.add(new Path[] {into.resolve(rel), source.tree().resolve(rel)});
+        }
       }
     }
+    link(links);
+    // Folders get the modes they have in their package (the same as in the store), once filled.
+    for (Map.Entry<Path, String> m : modes.entrySet()) {
+      Files.setPosixFilePermissions(m.getKey(), PosixFilePermissions.fromString(m.getValue()));
+    }
     return templates;
+  }
+
+  /**
+   * Makes the hard links, on a few threads: each link is one short system call, and a generation
+   * is tens of thousands of them.
+   */
+  private static void link(List<Path[]> links) throws IOException {
+    int threads = Math.max(1, Math.min(LINK_THREADS, links.size() / 1000));
+    if (threads == 1) {
+      for (Path[] l : links) {
+        Files.createLink(l[0], l[1]);
+      }
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Void>> work = new ArrayList<>();
+      int chunk = (links.size() + threads - 1) / threads;
+      for (int t = 0; t < threads; t++) {
+        List<Path[]> part = links.subList(t * chunk, Math.min(links.size(), (t + 1) * chunk));
+        work.add(pool.submit(() -> {
+          for (Path[] l : part) {
+            Files.createLink(l[0], l[1]);
+          }
+          return null;
+        }));
+      }
+      for (Future<Void> f : work) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while linking", e);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static RollException conflict(String path, PackageRef first, PackageRef second) {
     return new RollException("path conflict: " + path + " is shipped by both " + first + " and " + second
         + " (two packages cannot ship one path; change one of them)");
-  }
-
-  private static String relative(Path root, Path file) {
-    StringBuilder path = new StringBuilder();
-    for (Path part : root.relativize(file)) {
-      if (path.length() > 0) {
-        path.append('/');
-      }
-      path.append(part);
-    }
-    return path.toString();
   }
 }

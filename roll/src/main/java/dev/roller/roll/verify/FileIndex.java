@@ -127,15 +127,9 @@ public final class FileIndex {
     return out;
   }
 
+  /** {@code file}'s path below {@code root}, with {@code /} between names (Roller runs where that is the separator). */
   static String relative(Path root, Path file) {
-    StringBuilder path = new StringBuilder();
-    for (Path part : root.relativize(file)) {
-      if (path.length() > 0) {
-        path.append('/');
-      }
-      path.append(part);
-    }
-    return path.toString();
+    return root.relativize(file).toString();
   }
 
   private static String escape(String s) {
