@@ -178,20 +178,33 @@ public final class Applier {
       return Outcome.failed("not applied: declined (host untouched: still on generation " + from + ")", from);
     }
     Outcome outcome = transition("apply", from, fromRec, to, built.record(), plan);
+    // The report and gc are independent: the report goes out while gc removes old trees.
+    Thread reporter = null;
     if (client != null) {
       GenerationRecord now = outcome.generation() == to ? built.record() : fromRec;
       String error = outcome.exitCode() == Outcome.OK ? null : outcome.message();
-      if (now != null) {
-        reportRecord(outcome.result(), now, spec.commit(), outcome.generation(), error);
-      } else {
-        report(outcome.result(), spec, outcome.generation(), error);
-      }
+      Outcome done = outcome;
+      reporter = new Thread(() -> {
+        if (now != null) {
+          reportRecord(done.result(), now, spec.commit(), done.generation(), error);
+        } else {
+          report(done.result(), spec, done.generation(), error);
+        }
+      }, "roll-report");
+      reporter.start();
     }
     if (outcome.exitCode() == Outcome.OK) {
       try {
         new Gc(layout, generations, manager, log).run(KEEP);
       } catch (IOException | RollException e) {
         log.warn("gc after the roll failed (the roll itself succeeded): " + e.getMessage());
+      }
+    }
+    if (reporter != null) {
+      try {
+        reporter.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
     return outcome;

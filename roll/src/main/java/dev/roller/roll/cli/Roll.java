@@ -72,6 +72,10 @@ public final class Roll implements Callable<Integer> {
 
   public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
     Roll roll = new Roll(out, err, env);
+    Object[] plain = plainApply(args);
+    if (plain != null) {
+      return roll.doApply((HostOptions) plain[0], (ApplyOptions) plain[1]);
+    }
     CommandLine cli = new CommandLine(roll).setOut(out).setErr(err);
     // picocli builds a command's model by reflection, which is most of a no-op roll's time: only
     // the command asked for is built (all of them for help, which lists them).
@@ -98,6 +102,87 @@ public final class Roll implements Callable<Integer> {
       return Outcome.FAILED_UNTOUCHED;
     });
     return cli.execute(args);
+  }
+
+  /**
+   * The options of a plain {@code roll [apply]}, the command cron runs every few minutes, read
+   * without picocli; null for anything else (help, another command, a mistake), which picocli
+   * reads and explains. picocli builds its model by reflection from classes compiled for Java 5,
+   * which the class-data archive cannot hold: that is most of a no-op roll's time. The two
+   * readings are kept equal by a test.
+   */
+  static Object[] plainApply(String... args) {
+    HostOptions host = new HostOptions();
+    ApplyOptions apply = new ApplyOptions();
+    boolean seenRoot = false;
+    boolean seenHost = false;
+    boolean seenWait = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String value = null;
+      int eq = arg.indexOf('=');
+      String name = arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg;
+      if (eq > 0 && arg.startsWith("--")) {
+        value = arg.substring(eq + 1);
+      }
+      switch (name) {
+        case "apply" -> {
+          if (i != 0) {
+            return null;
+          }
+        }
+        case "--restart-all", "--yes" -> {
+          if (value != null || (name.equals("--yes") ? apply.yes : apply.restartAll)) {
+            return null;
+          }
+          if (name.equals("--yes")) {
+            apply.yes = true;
+          } else {
+            apply.restartAll = true;
+          }
+        }
+        case "--root", "--host", "--config-server", "--wait" -> {
+          if (value == null) {
+            if (i + 1 >= args.length || args[i + 1].startsWith("-")) {
+              return null;
+            }
+            value = args[++i];
+          }
+          switch (name) {
+            case "--root" -> {
+              if (seenRoot) {
+                return null;
+              }
+              seenRoot = true;
+              host.root = Path.of(value);
+            }
+            case "--host" -> {
+              if (seenHost) {
+                return null;
+              }
+              seenHost = true;
+              host.hostName = value;
+            }
+            case "--wait" -> {
+              if (seenWait) {
+                return null;
+              }
+              seenWait = true;
+              try {
+                host.wait = Durations.parse(value);
+              } catch (IllegalArgumentException e) {
+                return null;
+              }
+            }
+            default -> host.servers.add(value);
+          }
+        }
+        default -> {
+          return null;
+        }
+      }
+    }
+    return new Object[] {host, apply};
   }
 
   /** The subcommands, in the order help lists them. */
