@@ -20,7 +20,7 @@ public final class HealthChecker {
   /** The outcome: passed, or the last reason it did not. */
   public record Result(boolean healthy, String detail) {}
 
-  private static final Duration PAUSE = Duration.ofMillis(100);
+  private static final Duration PAUSE = Duration.ofMillis(20);
   private static final Duration ATTEMPT = Duration.ofSeconds(5);
 
   private final HostLayout layout;
