@@ -231,6 +231,103 @@ class ApplyTest {
     assertEquals(List.of(0, 1, 3, 4, 5, 6, 7), new Generations(layout).list());
   }
 
+  @Test
+  void activateHooksRunAfterTheSwitchAndAFailingOneRollsBack() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    Path marker = layout.root().resolve("state/hook");
+    server.publishWithManifest("hooked", "1.0.0", "hooks:\n  activate: bin/hook {{ paths.root }}/state/hook\n",
+        "bin/hook", "#!/bin/sh\nreadlink \"$ROLLER_ROOT/usr/local\" > \"$1\"\n");
+    hostclass("packages: {alpha: 1.0.0, beta: 1.0.0, hooked: 1.0.0}\nparams: {greeting: hello}\n");
+
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    assertEquals("../var/lib/roller/generations/2\n", Files.readString(marker), "the hook saw the new generation");
+
+    server.publishWithManifest("hooked", "2.0.0", "hooks:\n  activate: bin/hook\n", "bin/hook", "#!/bin/sh\nexit 7\n");
+    hostclass("packages: {alpha: 1.0.0, beta: 1.0.0, hooked: 2.0.0}\nparams: {greeting: hello}\n");
+    Outcome failed = applier.apply(HOST, false);
+
+    assertEquals(3, failed.exitCode(), failed.message());
+    assertTrue(failed.message().contains("activate hook of hooked-2.0.0 (bin/hook) exited 7"), failed.message());
+    assertEquals(2, new Generations(layout).current().getAsInt());
+    assertTrue(services.running("alpha") && services.running("beta"));
+  }
+
+  @Test
+  void aHostileTarballIsRefusedBeforeAnythingIsTouched() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    long alpha = Services.pid(layout, "alpha");
+    Path hostile = dir.resolve("hostile-1.0.0.tar.gz");
+    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+        new java.util.zip.GZIPOutputStream(Files.newOutputStream(hostile)))) {
+      for (String[] entry : new String[][] {{".roller/package.yml", "name: hostile\nversion: 1.0.0\n"},
+          {"../../escaped", "gotcha\n"}}) {
+        byte[] data = entry[1].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(entry[0], true);
+        e.setSize(data.length);
+        tar.putArchiveEntry(e);
+        tar.write(data);
+        tar.closeArchiveEntry();
+      }
+    }
+    server.store.put(new dev.roller.repo.model.PackageRef("hostile", "1.0.0"), hostile,
+        dev.roller.pkg.Sha256.of(Files.readAllBytes(hostile)));
+    hostclass("packages: {alpha: 1.0.0, beta: 1.0.0, hostile: 1.0.0}\nparams: {greeting: hello}\n");
+
+    Outcome outcome = applier.apply(HOST, false);
+
+    assertEquals(1, outcome.exitCode());
+    assertTrue(outcome.message().contains("hostile-1.0.0 refused") && outcome.message().contains(".."), outcome.message());
+    assertFalse(Files.exists(layout.root().resolve("var/lib/escaped")));
+    assertFalse(Files.exists(layout.root().resolve("var/escaped")));
+    assertEquals(List.of(0, 1), new Generations(layout).list());
+    assertEquals(alpha, Services.pid(layout, "alpha"));
+  }
+
+  @Test
+  void gcAlsoRemovesPackagesNoKeptGenerationUses() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    Services.publish(server, "beta", "1.1.0", "");
+    hostclass("packages: {alpha: 1.0.0, beta: 1.1.0}\nparams: {greeting: hello}\n");
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    dev.roller.pkg.Sha256 beta11 = dev.roller.pkg.Sha256.of(
+        Files.readAllBytes(server.dir.resolve("tarballs/beta-1.1.0.tar.gz")));
+    assertTrue(Files.isDirectory(layout.storeEntry(beta11)));
+    for (int i = 0; i < 6; i++) {
+      hostclass("packages: {alpha: 1.0.0, beta: 1.0.0}\nparams: {greeting: hi" + i + "}\n");
+      assertEquals(0, applier.apply(HOST, false).exitCode());
+    }
+
+    assertFalse(new Generations(layout).list().contains(2), "generation 2 (beta 1.1.0) went");
+    assertFalse(Files.exists(layout.storeEntry(beta11)), "and beta 1.1.0 with it");
+    assertFalse(Files.exists(layout.storeIndex(beta11)));
+    assertFalse(Files.exists(layout.cachedTarball(beta11)));
+  }
+
+  @Test
+  void aServerThatCannotTakeTheReportDoesNotFailARollThatWorked() throws Exception {
+    List<String> warnings = new java.util.ArrayList<>();
+    Applier quiet = new Applier(layout, new ConfigServerClient(List.of(server.uri()), Duration.ofSeconds(2),
+        Duration.ofSeconds(20)), services, new dev.roller.roll.apply.Log() {
+          @Override
+          public void info(String line) {}
+
+          @Override
+          public void warn(String line) {
+            warnings.add(line);
+          }
+        }).pause(point -> {
+          if (point.equals("checking")) {
+            server.app.close(); // the server goes away mid-roll: the report cannot be sent
+          }
+        });
+
+    Outcome outcome = quiet.apply(HOST, false);
+
+    assertEquals(0, outcome.exitCode(), outcome.message());
+    assertEquals(1, new Generations(layout).current().getAsInt());
+    assertTrue(warnings.stream().anyMatch(w -> w.startsWith("could not report to the config server")), warnings.toString());
+  }
+
   private String status() throws Exception {
     HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
         HttpRequest.newBuilder(URI.create(server.uri() + "/hosts/" + HOST + "/status?format=json")).build(),

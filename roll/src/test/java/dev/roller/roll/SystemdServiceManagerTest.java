@@ -106,6 +106,17 @@ class SystemdServiceManagerTest {
   }
 
   @Test
+  void servicesStopInReverseOrderAndStartInHostclassOrder() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    issued();
+
+    assertEquals(0, applier.apply(HOST, true).exitCode(), "--restart-all");
+
+    assertEquals(List.of("stop roller-beta.service", "stop roller-alpha.service", "start roller-alpha.service",
+        "start roller-beta.service"), issued());
+  }
+
+  @Test
   void commandsAreQuotedSoSystemdPassesThemToTheShellUnchanged() throws Exception {
     ServiceUnit unit = new ServiceUnit("odd", "bin/odd --greeting \"$HOME\" --share 100% --path C:\\x", Duration.ofSeconds(3),
         null, null);
