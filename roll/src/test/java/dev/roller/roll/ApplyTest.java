@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.roller.repo.TestRepo;
 import dev.roller.roll.apply.Applier;
 import dev.roller.roll.apply.Outcome;
 import dev.roller.roll.fetch.ConfigServerClient;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * started, health-checked, restarted, reloaded and stopped in a scratch root.
  */
 class ApplyTest {
-  static final String HOST = "app1.dc1.example.com";
+  static final String HOST = Services.HOST;
 
   @TempDir Path dir;
   RollServer server;
@@ -40,13 +39,7 @@ class ApplyTest {
 
   @BeforeEach
   void start() throws Exception {
-    TestRepo repo = TestRepo.minimal(dir.resolve("repo"));
-    repo.write("hostclasses/app.yml", "packages: {alpha: 1.0.0, beta: 1.0.0}\nparams: {greeting: hello}\n");
-    repo.write("hosts/" + HOST + ".yml", "hostclass: app\ndatacenter: dc1\n");
-    repo.commit("app hosts");
-    server = new RollServer(repo, dir.resolve("server"));
-    Services.publish(server, "alpha", "1.0.0", "");
-    Services.publish(server, "beta", "1.0.0", "");
+    server = Services.appServer(dir);
     layout = new HostLayout(dir.resolve("host"));
     Files.createDirectories(layout.root().resolve("state"));
     services = new ExecServiceManager(layout);
@@ -61,9 +54,7 @@ class ApplyTest {
   }
 
   private void hostclass(String yaml) throws Exception {
-    server.repo.write("hostclasses/app.yml", yaml);
-    server.repo.commit("change app");
-    server.refresh();
+    Services.hostclass(server, yaml);
   }
 
   @Test

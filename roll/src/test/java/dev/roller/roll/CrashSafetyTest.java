@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.roller.repo.TestRepo;
 import dev.roller.roll.apply.Applier;
 import dev.roller.roll.apply.Outcome;
 import dev.roller.roll.fetch.ConfigServerClient;
@@ -28,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * generation that verifies, and the next roll finishes or undoes the killed one and succeeds.
  */
 class CrashSafetyTest {
-  static final String HOST = ApplyTest.HOST;
+  static final String HOST = Services.HOST;
 
   @TempDir Path dir;
   RollServer server;
@@ -38,13 +37,7 @@ class CrashSafetyTest {
 
   @BeforeEach
   void start() throws Exception {
-    TestRepo repo = TestRepo.minimal(dir.resolve("repo"));
-    repo.write("hostclasses/app.yml", "packages: {alpha: 1.0.0, beta: 1.0.0}\nparams: {greeting: hello}\n");
-    repo.write("hosts/" + HOST + ".yml", "hostclass: app\ndatacenter: dc1\n");
-    repo.commit("app hosts");
-    server = new RollServer(repo, dir.resolve("server"));
-    Services.publish(server, "alpha", "1.0.0", "");
-    Services.publish(server, "beta", "1.0.0", "");
+    server = Services.appServer(dir);
     Services.publish(server, "beta", "1.1.0", "");
     Services.publish(server, "alpha", "2.0.0", "false");
     layout = new HostLayout(dir.resolve("host"));
@@ -62,9 +55,7 @@ class CrashSafetyTest {
   }
 
   private void hostclass(String yaml) throws Exception {
-    server.repo.write("hostclasses/app.yml", yaml);
-    server.repo.commit("change app");
-    server.refresh();
+    Services.hostclass(server, yaml);
   }
 
   private RollProcess rollUntil(String point) throws Exception {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The roll command line: every subcommand against a real config server and a scratch root. */
 class RollCommandTest {
-  static final String HOST = ApplyTest.HOST;
+  static final String HOST = Services.HOST;
 
   @TempDir Path dir;
   RollServer server;
@@ -34,13 +34,7 @@ class RollCommandTest {
 
   @BeforeEach
   void start() throws Exception {
-    TestRepo repo = TestRepo.minimal(dir.resolve("repo"));
-    repo.write("hostclasses/app.yml", "packages: {alpha: 1.0.0, beta: 1.0.0}\nparams: {greeting: hello}\n");
-    repo.write("hosts/" + HOST + ".yml", "hostclass: app\ndatacenter: dc1\n");
-    repo.commit("app hosts");
-    server = new RollServer(repo, dir.resolve("server"));
-    Services.publish(server, "alpha", "1.0.0", "");
-    Services.publish(server, "beta", "1.0.0", "");
+    server = Services.appServer(dir);
     layout = new HostLayout(dir.resolve("host"));
     Files.createDirectories(layout.root().resolve("state"));
   }
@@ -68,9 +62,7 @@ class RollCommandTest {
   }
 
   private void hostclass(String yaml) throws Exception {
-    server.repo.write("hostclasses/app.yml", yaml);
-    server.repo.commit("change app");
-    server.refresh();
+    Services.hostclass(server, yaml);
   }
 
   @Test

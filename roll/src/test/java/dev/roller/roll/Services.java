@@ -24,7 +24,32 @@ final class Services {
       wait
       """;
 
+  /** The host the "app" fixture serves: hostclass app (alpha, beta) in dc1. */
+  static final String HOST = "app1.dc1.example.com";
+
   private Services() {}
+
+  /**
+   * A config server on 127.0.0.1 over a repo with {@link #HOST} in hostclass app (alpha 1.0.0 and
+   * beta 1.0.0, greeting hello), both packages published.
+   */
+  static RollServer appServer(Path dir) throws Exception {
+    dev.roller.repo.TestRepo repo = dev.roller.repo.TestRepo.minimal(dir.resolve("repo"));
+    repo.write("hostclasses/app.yml", "packages: {alpha: 1.0.0, beta: 1.0.0}\nparams: {greeting: hello}\n");
+    repo.write("hosts/" + HOST + ".yml", "hostclass: app\ndatacenter: dc1\n");
+    repo.commit("app hosts");
+    RollServer server = new RollServer(repo, dir.resolve("server"));
+    publish(server, "alpha", "1.0.0", "");
+    publish(server, "beta", "1.0.0", "");
+    return server;
+  }
+
+  /** Commits a new hostclass app and has the server serve it. */
+  static void hostclass(RollServer server, String yaml) throws Exception {
+    server.repo.write("hostclasses/app.yml", yaml);
+    server.repo.commit("change app");
+    server.refresh();
+  }
 
   /**
    * Publishes {@code name-version} with one service of that name. {@code health} is a health

@@ -3,7 +3,6 @@ package dev.roller.roll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.roller.repo.TestRepo;
 import dev.roller.roll.apply.Applier;
 import dev.roller.roll.fetch.ConfigServerClient;
 import dev.roller.roll.layout.HostLayout;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the one fake in roll's tests.
  */
 class SystemdServiceManagerTest {
-  static final String HOST = ApplyTest.HOST;
+  static final String HOST = Services.HOST;
 
   @TempDir Path dir;
   RollServer server;
@@ -36,13 +35,7 @@ class SystemdServiceManagerTest {
 
   @BeforeEach
   void start() throws Exception {
-    TestRepo repo = TestRepo.minimal(dir.resolve("repo"));
-    repo.write("hostclasses/app.yml", "packages: {alpha: 1.0.0, beta: 1.0.0}\nparams: {greeting: hello}\n");
-    repo.write("hosts/" + HOST + ".yml", "hostclass: app\ndatacenter: dc1\n");
-    repo.commit("app hosts");
-    server = new RollServer(repo, dir.resolve("server"));
-    Services.publish(server, "alpha", "1.0.0", "");
-    Services.publish(server, "beta", "1.0.0", "");
+    server = Services.appServer(dir);
     Services.publish(server, "beta", "1.1.0", "");
     layout = new HostLayout(dir.resolve("host"));
     Path state = layout.root().resolve("state");
