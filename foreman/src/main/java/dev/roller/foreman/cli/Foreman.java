@@ -1,31 +1,130 @@
 package dev.roller.foreman.cli;
 
+import dev.roller.foreman.sync.Account;
+import dev.roller.foreman.sync.Sync;
+import dev.roller.foreman.sync.UsersClient;
+import dev.roller.repo.model.NameRule;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code foreman}: the command line's root. Its subcommands land with their issues. */
+/** {@code foreman}: keeps this host's users, ssh keys, sudo rights and dotfiles true to the config repo. */
 @Command(
     name = "foreman",
     mixinStandardHelpOptions = true,
     version = "foreman 0.1.0",
-    description = "foreman: keeps this host's users, ssh keys, sudo rights and dotfiles true to the config repo.",
+    description = "Keeps this host's users, ssh keys, sudo rights and dotfiles true to the config repo.",
+    subcommands = {Foreman.SyncCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "2:usage error"})
+    exitCodeList = {"0:in sync (or brought in sync)", "1:an account or file could not be synced (the others were)",
+        "2:usage or configuration error"})
 public final class Foreman implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  final Map<String, String> env;
 
-  public static void main(String[] args) {
-    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  Foreman(Map<String, String> env) {
+    this.env = env;
   }
 
-  public static int run(PrintWriter out, PrintWriter err, String... args) {
-    return new CommandLine(new Foreman()).setOut(out).setErr(err).execute(args);
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv(), args));
+  }
+
+  public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
+    CommandLine cli = new CommandLine(new Foreman(env)).setOut(out).setErr(err);
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      err.println("foreman: error: " + e.getMessage());
+      return 1;
+    });
+    return cli.execute(args);
   }
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(),
-        "no commands yet in this build: see 'foreman --help'");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: see 'foreman --help'");
+  }
+
+  @Command(name = "sync", mixinStandardHelpOptions = true,
+      description = {"Make this host's accounts match GET /hosts/{fqdn}/users: groups, accounts, authorized_keys,",
+          "dotfiles and /etc/sudoers.d/roller-foreman. Only accounts foreman created are changed."})
+  static final class SyncCommand implements Callable<Integer> {
+    @CommandLine.ParentCommand Foreman foreman;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config-server", paramLabel = "URL",
+        description = "A config server (repeat for failover). Default: $ROLLER_CONFIG_SERVER, then config_servers in /etc/roller/roll.yml.")
+    List<String> servers = new ArrayList<>();
+
+    @Option(names = "--host", paramLabel = "FQDN", description = "This host's name. Default: host in roll.yml, then the machine's FQDN.")
+    String host;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Work on the accounts of the tree at DIR (default: /).")
+    Path root = Path.of("/");
+
+    @Option(names = "--dry-run", description = "Print the changes a sync would make; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--remove", description = "Delete (userdel -r) accounts gone from the repo instead of locking them.")
+    boolean remove;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      Map<?, ?> settings = settings(root);
+      List<URI> uris = new ArrayList<>();
+      List<String> given = !servers.isEmpty() ? servers
+          : foreman.env.get("ROLLER_CONFIG_SERVER") != null ? List.of(foreman.env.get("ROLLER_CONFIG_SERVER").split("[,\\s]+"))
+          : settings.get("config_servers") instanceof List<?> l ? l.stream().map(String::valueOf).toList()
+          : settings.get("config_servers") != null ? List.of(String.valueOf(settings.get("config_servers"))) : List.of();
+      for (String s : given) {
+        if (!s.isBlank()) {
+          uris.add(URI.create(s.endsWith("/") ? s : s + "/"));
+        }
+      }
+      if (uris.isEmpty()) {
+        err.println("foreman: error: no config server: give --config-server URL, set ROLLER_CONFIG_SERVER, or list config_servers in "
+            + root.resolve("etc/roller/roll.yml"));
+        return 2;
+      }
+      String name = host != null ? host : settings.get("host") != null ? String.valueOf(settings.get("host"))
+          : InetAddress.getLocalHost().getCanonicalHostName();
+      if (!NameRule.HOST.matches(name)) {
+        err.println("foreman: error: " + NameRule.quote(name) + " is not a fully qualified host name (give --host FQDN)");
+        return 2;
+      }
+      List<Account> accounts = new UsersClient(uris).users(name);
+      Sync.Report report = new Sync(root, dryRun, remove).run(accounts);
+      String prefix = dryRun ? "would: " : "";
+      report.changes().forEach(c -> out.println(prefix + c));
+      report.failures().forEach(f -> err.println("foreman: " + f));
+      if (report.changes().isEmpty() && report.failures().isEmpty()) {
+        out.println("in sync: " + accounts.size() + " account" + (accounts.size() == 1 ? "" : "s") + " for " + name);
+      }
+      out.flush();
+      return report.failures().isEmpty() ? 0 : 1;
+    }
+
+    private static Map<?, ?> settings(Path root) throws IOException {
+      Path file = root.resolve("etc/roller/roll.yml");
+      if (!Files.isRegularFile(file)) {
+        return Map.of();
+      }
+      Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
+      return doc instanceof Map<?, ?> m ? m : Map.of();
+    }
   }
 }

@@ -1,0 +1,223 @@
+package dev.roller.foreman;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.roller.foreman.cli.Foreman;
+import dev.roller.foreman.sync.Account;
+import dev.roller.foreman.sync.Sync;
+import dev.roller.pkg.store.FilesystemStore;
+import dev.roller.repo.TestRepo;
+import dev.roller.server.ConfigServerApp;
+import dev.roller.server.snapshot.RepoSource;
+import dev.roller.server.snapshot.Snapshots;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * foreman sync for real: useradd, usermod, groupadd and visudo run against a scratch root whose
+ * account files are copied from this machine, fed by a real config server on 127.0.0.1. Needs
+ * root (the tools and the file ownership do), which CI is.
+ */
+class SyncTest {
+  static final String HOST = "web1.dc1.example.com";
+  static final String ALICE_KEY =
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHxzl5+CMvPkhiW/T1sjPQczvd3mCiI1MU+dTBpxMJfd alice@example.com";
+  static final String BOB_KEY =
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAII73/qTKcwwxtikXb/+K1tdtXyQwG6jkXG4vp1RS9o8P bob@example.com";
+
+  @TempDir Path dir;
+  TestRepo repo;
+  ConfigServerApp server;
+  Path root;
+  String out;
+  String err;
+
+  @BeforeEach
+  void start() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "foreman's tests run the account tools as root");
+    repo = TestRepo.minimal(dir.resolve("repo"));
+    repo.write("users/alice.yml", """
+        uid: 52001
+        comment: Alice Example
+        shell: /bin/bash
+        groups: [rollerdev]
+        ssh_keys: ["%s"]
+        hostclasses: [web]
+        sudo: [web]
+        files:
+          .profile: |
+            export EDITOR=vi
+        """.formatted(ALICE_KEY));
+    repo.write("users/bob.yml", """
+        uid: 52002
+        comment: Bob Ops
+        shell: /bin/sh
+        ssh_keys: ["%s"]
+        hostclasses: ["*"]
+        """.formatted(BOB_KEY));
+    repo.commit("users");
+    Snapshots snapshots = new Snapshots(RepoSource.open(repo.dir().toString(), dir.resolve("cache")), "main");
+    server = ConfigServerApp.start(snapshots, new FilesystemStore(dir.resolve("store")), null, dir.resolve("uploads"),
+        "127.0.0.1", 0, Duration.ofHours(1));
+    snapshots.refresh();
+    root = dir.resolve("host");
+    Files.createDirectories(root.resolve("etc"));
+    Files.createDirectories(root.resolve("home"));
+    Files.createDirectories(root.resolve("bin"));
+    for (String f : List.of("passwd", "group", "shadow", "gshadow", "login.defs")) {
+      Files.copy(Path.of("/etc", f), root.resolve("etc/" + f));
+    }
+    for (String shell : List.of("bash", "sh")) {
+      Files.copy(Path.of("/bin", shell), root.resolve("bin/" + shell));
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+      repo.close();
+    }
+  }
+
+  private int foreman(String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of("sync", "--root", root.toString(), "--host", HOST,
+        "--config-server", "http://127.0.0.1:" + server.port() + "/"));
+    args.addAll(List.of(extra));
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    int code = Foreman.run(new PrintWriter(o, true), new PrintWriter(e, true), Map.of(), args.toArray(String[]::new));
+    out = o.toString();
+    err = e.toString();
+    return code;
+  }
+
+  private String line(String file, String login) throws Exception {
+    return Files.readAllLines(root.resolve("etc/" + file)).stream().filter(l -> l.startsWith(login + ":")).findFirst().orElse(null);
+  }
+
+  private static String mode(Path p) throws Exception {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  private static int owner(Path p) throws Exception {
+    return (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private void commit(String path, String text) throws Exception {
+    if (text == null) {
+      repo.delete(path);
+    } else {
+      repo.write(path, text);
+    }
+    repo.commit("change " + path);
+    server.snapshots().refresh();
+  }
+
+  @Test
+  void aFirstSyncCreatesGroupsAccountsKeysDotfilesAndSudoThenASecondChangesNothing() throws Exception {
+    assertEquals(0, foreman(), err);
+
+    assertTrue(line("passwd", "alice").matches("alice:x:52001:\\d+:Alice Example:/home/alice:/bin/bash"), line("passwd", "alice"));
+    assertTrue(line("passwd", "bob").matches("bob:x:52002:\\d+:Bob Ops:/home/bob:/bin/sh"));
+    assertTrue(line("group", "rollerdev").endsWith(":alice"), line("group", "rollerdev"));
+    Path keys = root.resolve("home/alice/.ssh/authorized_keys");
+    assertEquals(ALICE_KEY + "\n", Files.readString(keys));
+    assertEquals("rw-------", mode(keys));
+    assertEquals(52001, owner(keys));
+    assertEquals("rwx------", mode(keys.getParent()));
+    assertEquals(52001, owner(root.resolve("home/alice")));
+    assertEquals("export EDITOR=vi\n", Files.readString(root.resolve("home/alice/.profile")));
+    String sudoers = Files.readString(root.resolve("etc/sudoers.d/roller-foreman"));
+    assertTrue(sudoers.contains("\nalice ALL=(ALL:ALL) NOPASSWD: ALL\n") && !sudoers.contains("bob"), sudoers);
+    assertEquals("r--r-----", mode(root.resolve("etc/sudoers.d/roller-foreman")));
+    assertTrue(Files.readString(root.resolve("var/lib/roller/foreman.yml")).contains("- alice"));
+
+    long keysModified = Files.getLastModifiedTime(keys).toMillis();
+    assertEquals(0, foreman());
+    assertEquals("in sync: 2 accounts for " + HOST + "\n", out);
+    assertEquals(keysModified, Files.getLastModifiedTime(keys).toMillis());
+  }
+
+  @Test
+  void aDryRunPrintsWhatItWouldDoAndChangesNothing() throws Exception {
+    byte[] passwd = Files.readAllBytes(root.resolve("etc/passwd"));
+    assertEquals(0, foreman("--dry-run"), err);
+    assertTrue(out.contains("would: user alice: created (uid 52001)"), out);
+    assertTrue(out.contains("would: group rollerdev: created"), out);
+    assertTrue(out.contains("would: sudoers: etc/sudoers.d/roller-foreman written"), out);
+    assertEquals(new String(passwd), Files.readString(root.resolve("etc/passwd")));
+    assertFalse(Files.exists(root.resolve("var/lib/roller/foreman.yml")));
+  }
+
+  @Test
+  void changesInTheRepoAreCarriedOverAndARemovedUserIsLockedThenDeletedWithRemove() throws Exception {
+    assertEquals(0, foreman());
+    commit("users/bob.yml", """
+        uid: 52002
+        comment: Bob Operations
+        shell: /bin/bash
+        ssh_keys: ["%s", "%s"]
+        hostclasses: ["*"]
+        sudo: ["*"]
+        """.formatted(BOB_KEY, ALICE_KEY));
+    assertEquals(0, foreman(), err);
+    assertTrue(line("passwd", "bob").endsWith(":Bob Operations:/home/bob:/bin/bash"), line("passwd", "bob"));
+    assertEquals(BOB_KEY + "\n" + ALICE_KEY + "\n", Files.readString(root.resolve("home/bob/.ssh/authorized_keys")));
+    assertTrue(Files.readString(root.resolve("etc/sudoers.d/roller-foreman")).contains("\nbob ALL="));
+
+    commit("users/alice.yml", null);
+    assertEquals(0, foreman(), err);
+    assertTrue(out.contains("user alice: locked (removed from the repo)"), out);
+    assertTrue(line("shadow", "alice").split(":", -1)[7].equals("1"), "expired: " + line("shadow", "alice"));
+    assertFalse(Files.exists(root.resolve("home/alice/.ssh/authorized_keys")));
+    assertFalse(Files.readString(root.resolve("etc/sudoers.d/roller-foreman")).contains("alice"));
+
+    assertEquals(0, foreman("--remove"), err);
+    assertEquals(null, line("passwd", "alice"));
+    assertFalse(Files.exists(root.resolve("home/alice")));
+  }
+
+  @Test
+  void accountsThatCannotSyncAreReportedAndSkippedWhileTheOthersSync() throws Exception {
+    // bob's login belongs to an account foreman did not make.
+    Files.writeString(root.resolve("etc/passwd"), "bob:x:53000:53000::/home/bob:/bin/sh\n",
+        java.nio.file.StandardOpenOption.APPEND);
+
+    assertEquals(1, foreman());
+    assertTrue(err.contains("bob: login bob already exists and foreman did not create it"), err);
+    assertTrue(line("passwd", "alice").startsWith("alice:x:52001:"), "alice synced all the same");
+    assertEquals("bob:x:53000:53000::/home/bob:/bin/sh", line("passwd", "bob"), "bob untouched");
+
+    // alice is still wanted, but with a broken key: reported and left exactly as she is.
+    Sync.Report report = new Sync(root, false, false).run(List.of(
+        new Account("alice", 52001, "Alice Example", "/bin/bash", List.of("rollerdev"), List.of("ssh-ed25519 !!!"), true,
+            Map.of()),
+        new Account("carol", 52003, "", "/bin/zsh", List.of(), List.of(), false, Map.of()),
+        new Account("dave", 52001, "", "/bin/sh", List.of(), List.of(), false, Map.of()),
+        new Account("erin", 52005, "", "/bin/sh", List.of(), List.of("ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAABAQ erin"),
+            false, Map.of())));
+    assertEquals(4, report.failures().size(), report.failures().toString());
+    assertTrue(report.failures().get(0).startsWith("alice: invalid ssh key"), report.failures().get(0));
+    assertTrue(report.failures().get(1).contains("shell /bin/zsh does not exist"), report.failures().get(1));
+    assertTrue(report.failures().get(2).contains("uid 52001 is held by alice"), report.failures().get(2));
+    assertTrue(report.failures().get(3).startsWith("erin: invalid ssh key"), report.failures().get(3));
+    assertTrue(line("shadow", "alice").split(":", -1)[7].isEmpty(), "alice, still in the repo, is not locked");
+    assertEquals(ALICE_KEY + "\n", Files.readString(root.resolve("home/alice/.ssh/authorized_keys")), "nor her keys touched");
+    assertTrue(Files.readString(root.resolve("etc/sudoers.d/roller-foreman")).contains("\nalice ALL="), "nor her sudo");
+  }
+}
