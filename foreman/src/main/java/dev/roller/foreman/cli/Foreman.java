@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "foreman 0.1.0",
     description = "Keeps this host's users, ssh keys, sudo rights and dotfiles true to the config repo.",
-    subcommands = {Foreman.SyncCommand.class},
+    subcommands = {Foreman.SyncCommand.class, Foreman.InstallCron.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:in sync (or brought in sync)", "1:an account or file could not be synced (the others were)",
         "2:usage or configuration error"})
@@ -55,6 +55,48 @@ public final class Foreman implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "name a command: see 'foreman --help'");
+  }
+
+  @Command(name = "install-cron", mixinStandardHelpOptions = true,
+      description = {"Write /etc/cron.d/roller-foreman, which runs 'foreman sync' every --every, at a minute",
+          "derived from the host name so a fleet does not hit the config server at once.",
+          "The foreman package runs it as its activate hook."})
+  static final class InstallCron implements Callable<Integer> {
+    @CommandLine.ParentCommand Foreman foreman;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--every", paramLabel = "DURATION",
+        description = "How often: minutes dividing an hour (1m..60m) or hours dividing a day (1h..24h). Default: ${DEFAULT-VALUE}.")
+    String every = "10m";
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Write under DIR (default: $ROLLER_ROOT when roll runs the hook, else /).")
+    Path root;
+
+    @Option(names = "--host", paramLabel = "FQDN", description = "The name the splay is derived from. Default: host in roll.yml, then the machine's FQDN.")
+    String host;
+
+    @Override
+    public Integer call() throws Exception {
+      Path where = root != null ? root
+          : foreman.env.get("ROLLER_ROOT") != null ? Path.of(foreman.env.get("ROLLER_ROOT")) : Path.of("/");
+      String name = host != null ? host : SyncCommand.settings(where).get("host") != null
+          ? String.valueOf(SyncCommand.settings(where).get("host")) : InetAddress.getLocalHost().getCanonicalHostName();
+      String text;
+      try {
+        text = CronEntry.text(name, every);
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("foreman: error: " + e.getMessage());
+        return 2;
+      }
+      Path file = where.resolve(CronEntry.PATH);
+      if (Files.isRegularFile(file) && Files.readString(file).equals(text)) {
+        spec.commandLine().getOut().println(CronEntry.PATH + " is up to date");
+        return 0;
+      }
+      CronEntry.write(file, text, where.toAbsolutePath().normalize().equals(Path.of("/")));
+      spec.commandLine().getOut().println("wrote " + CronEntry.PATH + ": " + text.lines().reduce((a, b) -> b).orElse(""));
+      return 0;
+    }
   }
 
   @Command(name = "sync", mixinStandardHelpOptions = true,
@@ -118,7 +160,7 @@ public final class Foreman implements Runnable {
       return report.failures().isEmpty() ? 0 : 1;
     }
 
-    private static Map<?, ?> settings(Path root) throws IOException {
+    static Map<?, ?> settings(Path root) throws IOException {
       Path file = root.resolve("etc/roller/roll.yml");
       if (!Files.isRegularFile(file)) {
         return Map.of();

@@ -86,6 +86,8 @@ class BootstrapTest {
     Path installed = root.resolve("usr/local/bin/roll");
     assertTrue(Files.isExecutable(installed), "roll installed itself into /usr/local");
     assertTrue(Files.isExecutable(root.resolve("usr/local/lib/roll/runtime/bin/java")), "with its own runtime");
+    assertTrue(Files.readString(root.resolve("etc/cron.d/roller-foreman")).contains(" root /usr/local/bin/foreman sync"),
+        "foreman's activate hook, on roll's runtime, installed its cron entry");
 
     out.setLength(0);
     assertEquals(0, sh(installed + " status --root " + root + " --host " + HOST, out), out.toString());

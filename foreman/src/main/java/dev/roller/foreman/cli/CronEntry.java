@@ -1,0 +1,76 @@
+package dev.roller.foreman.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code /etc/cron.d/roller-foreman}: foreman sync every few minutes, at a per-host splay. */
+final class CronEntry {
+  static final String PATH = "etc/cron.d/roller-foreman";
+  private static final Pattern EVERY = Pattern.compile("([1-9][0-9]?)(m|h)");
+
+  private CronEntry() {}
+
+  /** The file's text for {@code host} every {@code every} ({@code 10m}, {@code 1h}, ...). */
+  static String text(String host, String every) {
+    Matcher m = EVERY.matcher(every);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("--every must be minutes (e.g. 10m) or hours (e.g. 1h), not " + every);
+    }
+    int n = Integer.parseInt(m.group(1));
+    // A stable number from the host name (String.hashCode is specified), spread over the period.
+    int splay = Math.floorMod(host.hashCode() * 31 + 17, 3600);
+    String when;
+    if (m.group(2).equals("m")) {
+      if (60 % n != 0) {
+        throw new IllegalArgumentException("--every " + every + ": minutes must divide an hour (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60)");
+      }
+      int minute = splay % n;
+      when = n == 60 ? minute + " * * * *" : minute + "-59/" + n + " * * * *";
+    } else {
+      if (24 % n != 0) {
+        throw new IllegalArgumentException("--every " + every + ": hours must divide a day (1, 2, 3, 4, 6, 8, 12, 24)");
+      }
+      int minute = splay % 60;
+      int hour = (splay / 60) % n;
+      when = minute + " " + (n == 1 ? "*" : n == 24 ? Integer.toString(hour) : hour + "-23/" + n) + " * * *";
+    }
+    return "# Written by foreman install-cron (the foreman package's activate hook): keeps this host's\n"
+        + "# accounts true to the config repo. The minute is derived from the host name, so a fleet\n"
+        + "# spreads its syncs over the period.\n"
+        + "SHELL=/bin/sh\n"
+        + "PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin\n"
+        + when + " root /usr/local/bin/foreman sync >> /var/log/roller/foreman.log 2>&1\n";
+  }
+
+  /**
+   * Writes the file 0644 by a rename (cron never reads half of it), owned by root as cron.d
+   * requires; under a scratch {@code --root} a non-root user may write it as their own.
+   */
+  static void write(Path file, String text, boolean realRoot) throws IOException {
+    Files.createDirectories(file.getParent());
+    Path temp = file.resolveSibling(".roller-foreman.tmp");
+    Files.writeString(temp, text, StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+    if (Files.getAttribute(temp, "unix:uid", LinkOption.NOFOLLOW_LINKS) instanceof Integer uid && uid != 0) {
+      try {
+        Files.setAttribute(temp, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(temp, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
+      } catch (IOException e) {
+        if (!realRoot) {
+          Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          return;
+        }
+        Files.deleteIfExists(temp);
+        throw new IOException("cron.d files must belong to root, and foreman cannot make " + file + " so: run it as root", e);
+      }
+    }
+    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+}
