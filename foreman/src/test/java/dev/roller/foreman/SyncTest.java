@@ -3,131 +3,20 @@ package dev.roller.foreman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.roller.foreman.cli.Foreman;
 import dev.roller.foreman.sync.Account;
 import dev.roller.foreman.sync.Sync;
-import dev.roller.pkg.store.FilesystemStore;
-import dev.roller.repo.TestRepo;
-import dev.roller.server.ConfigServerApp;
-import dev.roller.server.snapshot.RepoSource;
-import dev.roller.server.snapshot.Snapshots;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * foreman sync for real: useradd, usermod, groupadd and visudo run against a scratch root whose
- * account files are copied from this machine, fed by a real config server on 127.0.0.1. Needs
- * root (the tools and the file ownership do), which CI is.
+ * account files are copied from this machine, fed by a real config server on 127.0.0.1.
  */
-class SyncTest {
-  static final String HOST = "web1.dc1.example.com";
-  static final String ALICE_KEY =
-      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHxzl5+CMvPkhiW/T1sjPQczvd3mCiI1MU+dTBpxMJfd alice@example.com";
-  static final String BOB_KEY =
-      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAII73/qTKcwwxtikXb/+K1tdtXyQwG6jkXG4vp1RS9o8P bob@example.com";
-
-  @TempDir Path dir;
-  TestRepo repo;
-  ConfigServerApp server;
-  Path root;
-  String out;
-  String err;
-
-  @BeforeEach
-  void start() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "foreman's tests run the account tools as root");
-    repo = TestRepo.minimal(dir.resolve("repo"));
-    repo.write("users/alice.yml", """
-        uid: 52001
-        comment: Alice Example
-        shell: /bin/bash
-        groups: [rollerdev]
-        ssh_keys: ["%s"]
-        hostclasses: [web]
-        sudo: [web]
-        files:
-          .profile: |
-            export EDITOR=vi
-        """.formatted(ALICE_KEY));
-    repo.write("users/bob.yml", """
-        uid: 52002
-        comment: Bob Ops
-        shell: /bin/sh
-        ssh_keys: ["%s"]
-        hostclasses: ["*"]
-        """.formatted(BOB_KEY));
-    repo.commit("users");
-    Snapshots snapshots = new Snapshots(RepoSource.open(repo.dir().toString(), dir.resolve("cache")), "main");
-    server = ConfigServerApp.start(snapshots, new FilesystemStore(dir.resolve("store")), null, dir.resolve("uploads"),
-        "127.0.0.1", 0, Duration.ofHours(1));
-    snapshots.refresh();
-    root = dir.resolve("host");
-    Files.createDirectories(root.resolve("etc"));
-    Files.createDirectories(root.resolve("home"));
-    Files.createDirectories(root.resolve("bin"));
-    for (String f : List.of("passwd", "group", "shadow", "gshadow", "login.defs")) {
-      Files.copy(Path.of("/etc", f), root.resolve("etc/" + f));
-    }
-    for (String shell : List.of("bash", "sh")) {
-      Files.copy(Path.of("/bin", shell), root.resolve("bin/" + shell));
-    }
-  }
-
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.close();
-      repo.close();
-    }
-  }
-
-  private int foreman(String... extra) {
-    List<String> args = new java.util.ArrayList<>(List.of("sync", "--root", root.toString(), "--host", HOST,
-        "--config-server", "http://127.0.0.1:" + server.port() + "/"));
-    args.addAll(List.of(extra));
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = Foreman.run(new PrintWriter(o, true), new PrintWriter(e, true), Map.of(), args.toArray(String[]::new));
-    out = o.toString();
-    err = e.toString();
-    return code;
-  }
-
-  private String line(String file, String login) throws Exception {
-    return Files.readAllLines(root.resolve("etc/" + file)).stream().filter(l -> l.startsWith(login + ":")).findFirst().orElse(null);
-  }
-
-  private static String mode(Path p) throws Exception {
-    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
-  }
-
-  private static int owner(Path p) throws Exception {
-    return (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-  }
-
-  private void commit(String path, String text) throws Exception {
-    if (text == null) {
-      repo.delete(path);
-    } else {
-      repo.write(path, text);
-    }
-    repo.commit("change " + path);
-    server.snapshots().refresh();
-  }
-
+class SyncTest extends ForemanFixture {
   @Test
   void aFirstSyncCreatesGroupsAccountsKeysDotfilesAndSudoThenASecondChangesNothing() throws Exception {
     assertEquals(0, foreman(), err);
