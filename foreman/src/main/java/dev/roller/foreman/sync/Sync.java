@@ -41,6 +41,8 @@ public final class Sync {
   private final Tools tools;
   private final List<String> changes = new ArrayList<>();
   private final List<String> failures = new ArrayList<>();
+  private boolean dirty;
+  private final java.util.Map<String, Boolean> shells = new java.util.HashMap<>();
 
   public Sync(Path root, boolean dryRun, boolean remove) {
     this.root = root.toAbsolutePath().normalize();
@@ -52,6 +54,7 @@ public final class Sync {
   public Report run(List<Account> wanted) throws IOException {
     State state = State.read(root);
     Passwd passwd = Passwd.read(root);
+    dirty = false;
     List<Account> valid = new ArrayList<>();
     Set<String> skipped = new TreeSet<>();
     for (Account a : wanted) {
@@ -76,7 +79,11 @@ public final class Sync {
     }
     for (Account a : valid) {
       try {
-        account(a, Passwd.read(root), state);
+        if (dirty) {
+          passwd = Passwd.read(root);
+          dirty = false;
+        }
+        account(a, passwd, state);
       } catch (IOException e) {
         failures.add(a.login() + ": " + e.getMessage());
       }
@@ -86,7 +93,11 @@ public final class Sync {
     for (String login : List.copyOf(state.accounts)) {
       if (!wantedLogins.contains(login)) {
         try {
-          retire(login, Passwd.read(root), state);
+          if (dirty) {
+            passwd = Passwd.read(root);
+            dirty = false;
+          }
+          retire(login, passwd, state);
         } catch (IOException e) {
           failures.add(login + ": " + e.getMessage());
         }
@@ -116,7 +127,7 @@ public final class Sync {
         return "dotfile name " + NameRule.quote(name) + " is not a plain file name";
       }
     }
-    if (!a.shell().startsWith("/") || !Files.isExecutable(root.resolve(a.shell().substring(1)))) {
+    if (!shells.computeIfAbsent(a.shell(), sh -> sh.startsWith("/") && Files.isExecutable(root.resolve(sh.substring(1))))) {
       return "shell " + a.shell() + " does not exist on this host";
     }
     Passwd.Entry existing = passwd.user(a.login());
@@ -286,6 +297,7 @@ public final class Sync {
   private void change(String what, Step step) throws IOException {
     changes.add(what);
     if (!dryRun) {
+      dirty = true; // the account files may have changed: read them again before the next decision
       step.run();
     }
   }
