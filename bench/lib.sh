@@ -122,3 +122,20 @@ build_packages_if_needed() {
     (cd "$top" && mvn -q -B package -DskipTests) >&2
   fi
 }
+
+# A bootstrapped bench host: a repo at $work/repo whose hostclass bench is $1 (YAML) and whose
+# host bench1.dc1.example.com is in it, a config server on it with the example and tool packages
+# published, and the host bootstrapped into $work/host with /bootstrap. Sets host, root, roll.
+bootstrap_bench_host() {
+  host=bench1.dc1.example.com
+  root="$work/host"
+  make_repo "$work/repo" hostclasses/bench.yml "$1" "hosts/$host.yml" "hostclass: bench
+datacenter: dc1
+"
+  mkdir -p "$work/server"
+  start_config_server "$work/repo" "$work/server"
+  publish "$work/server/token" "$top"/packages/examples/target/packages/hello-web-1.0.0.tar.gz \
+    "$top"/packages/tools/target/packages/*.tar.gz
+  curl -fsS "${url}bootstrap?host=$host" | sh -s -- --host "$host" --root "$root" >&2
+  roll=("$root/usr/local/bin/roll" --root "$root" --host "$host" --config-server "$url")
+}

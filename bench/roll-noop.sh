@@ -8,23 +8,12 @@ set -euo pipefail
 build_if_needed
 build_packages_if_needed
 work=$(mktemp -d)
-host=bench1.dc1.example.com
 root="$work/host"
 trap 'stop_host_and_server "$root"; if [ "${KEEP:-0}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi' EXIT
 port=$(free_port)
-make_repo "$work/repo" \
-  hostclasses/bench.yml "packages: {hello-web: 1.0.0, foreman: 1.0.0, roll: 1.0.0}
+bootstrap_bench_host "packages: {hello-web: 1.0.0, foreman: 1.0.0, roll: 1.0.0}
 params: {bind: 127.0.0.1, listen_port: $port, greeting: hi, workers: 1}
-" \
-  "hosts/$host.yml" "hostclass: bench
-datacenter: dc1
 "
-mkdir -p "$work/server"
-start_config_server "$work/repo" "$work/server"
-publish "$work/server/token" "$top"/packages/examples/target/packages/hello-web-1.0.0.tar.gz \
-  "$top"/packages/tools/target/packages/*.tar.gz
-curl -fsS "${url}bootstrap?host=$host" | sh -s -- --host "$host" --root "$root" >&2
-roll=("$root/usr/local/bin/roll" --root "$root" --host "$host" --config-server "$url")
 "${roll[@]}" >/dev/null   # the first run from the installed roll records its class-data archive
 "${roll[@]}" | grep -q "nothing to do" || { echo "bench: the roll was not a no-op" >&2; exit 1; }
 

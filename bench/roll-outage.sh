@@ -9,20 +9,11 @@ set -euo pipefail
 build_if_needed
 build_packages_if_needed
 work=$(mktemp -d)
-host=bench1.dc1.example.com
 root="$work/host"
 trap 'stop_host_and_server "$root"; [ -f "$work/manual.pid" ] && kill -TERM -- "-$(cat "$work/manual.pid")" 2>/dev/null; rm -rf "$work"' EXIT
 port=$(free_port)
 hostclass() { printf 'packages: {hello-web: 1.0.0, foreman: 1.0.0, roll: 1.0.0}\nparams: {bind: 127.0.0.1, listen_port: %s, greeting: %s, workers: 2}\n' "$port" "$1"; }
-make_repo "$work/repo" hostclasses/bench.yml "$(hostclass hello)" "hosts/$host.yml" "hostclass: bench
-datacenter: dc1
-"
-mkdir -p "$work/server"
-start_config_server "$work/repo" "$work/server"
-publish "$work/server/token" "$top"/packages/examples/target/packages/hello-web-1.0.0.tar.gz \
-  "$top"/packages/tools/target/packages/*.tar.gz
-curl -fsS "${url}bootstrap?host=$host" | sh -s -- --host "$host" --root "$root" >&2
-roll=("$root/usr/local/bin/roll" --root "$root" --host "$host" --config-server "$url")
+bootstrap_bench_host "$(hostclass hello)"
 javac --release 17 -d "$work/poll" "$top/bench/Poll.java"
 
 # Polls hello-web while "$@" runs; prints the longest gap between answers, in ms.
