@@ -105,6 +105,31 @@ class ApiTest {
   }
 
   @Test
+  void aSpecsEtagIsItsDigestSoACommitThatLeavesItAloneAnswersNotModified() throws Exception {
+    server.publish(server.build("hello-web", "1.0.0", "web"), ServerFixture.TOKEN);
+    server.publish(server.build("foreman", "1.0.0", "foreman"), ServerFixture.TOKEN);
+    HttpResponse<String> spec = server.get("/hosts/web2.dc1.example.com/spec");
+    String etag = spec.headers().firstValue("ETag").orElseThrow();
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> doc = (java.util.Map<String, Object>) new org.yaml.snakeyaml.Yaml().load(spec.body());
+    assertEquals("W/\"" + dev.roller.repo.resolve.SpecDigest.of(doc) + "\"", etag, "the digest of what roll reads");
+
+    server.repo.write("hosts/lb1.dc1.example.com.yml", "hostclass: lb\ndatacenter: dc1\nparams: {x: 1}\n");
+    String second = server.repo.commit("another host changes");
+    server.app.snapshots().refresh();
+    HttpResponse<String> same = server.get("/hosts/web2.dc1.example.com/spec", "If-None-Match", etag);
+    assertEquals(304, same.statusCode());
+    assertEquals(second, same.headers().firstValue("X-Roller-Commit").orElseThrow(), "a 304 still names the commit");
+
+    server.repo.write("hosts/web2.dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\nparams: {workers: 17}\n");
+    server.repo.commit("this host changes");
+    server.app.snapshots().refresh();
+    HttpResponse<String> changed = server.get("/hosts/web2.dc1.example.com/spec", "If-None-Match", etag);
+    assertEquals(200, changed.statusCode());
+    assertTrue(changed.body().contains("workers: 17"), changed.body());
+  }
+
+  @Test
   void specOfAnLbCarriesItsPeers() throws Exception {
     server.publish(server.build("hello-lb", "1.0.0", "lb"), ServerFixture.TOKEN);
     JsonNode json = new ObjectMapper().readTree(server.get("/hosts/lb1.dc1.example.com/spec?format=json").body());

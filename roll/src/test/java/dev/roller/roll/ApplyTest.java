@@ -88,6 +88,15 @@ class ApplyTest {
     assertEquals("unchanged", again.result());
     assertEquals(List.of(0, 1), new Generations(layout).list());
     assertEquals(alpha, Services.pid(layout, "alpha"));
+
+    // A commit that leaves this host's spec alone: the server answers 304, the host reports the new commit.
+    server.repo.write("hosts/other1.dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\n");
+    String commit = server.repo.commit("another host");
+    server.refresh();
+    assertEquals("unchanged", applier.apply(HOST, false).result());
+    String reported = statusBody().substring(statusBody().indexOf("\"reported\""));
+    assertTrue(reported.contains("\"commit\":\"" + commit + "\""), reported);
+    assertEquals("in sync", status());
   }
 
   @Test
@@ -320,11 +329,15 @@ class ApplyTest {
   }
 
   private String status() throws Exception {
+    String body = statusBody();
+    int at = body.indexOf("\"state\":\"");
+    return body.substring(at + 9, body.indexOf('"', at + 9));
+  }
+
+  private String statusBody() throws Exception {
     HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
         HttpRequest.newBuilder(URI.create(server.uri() + "/hosts/" + HOST + "/status?format=json")).build(),
         HttpResponse.BodyHandlers.ofString());
-    String body = response.body();
-    int at = body.indexOf("\"state\":\"");
-    return body.substring(at + 9, body.indexOf('"', at + 9));
+    return response.body();
   }
 }

@@ -162,9 +162,19 @@ public final class Api {
     return exchange.getRequestPath() + '?' + exchange.getQueryString() + '|' + format;
   }
 
+  /** Whether {@code If-None-Match} names {@code etag} (weak comparison: {@code W/} prefixes do not count). */
   private static boolean notModified(HttpServerExchange exchange, String etag) {
     String ifNoneMatch = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);
-    return ifNoneMatch != null && List.of(ifNoneMatch.split("\\s*,\\s*")).contains(etag);
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    String want = etag.startsWith("W/") ? etag.substring(2) : etag;
+    for (String tag : ifNoneMatch.split("\\s*,\\s*")) {
+      if ((tag.startsWith("W/") ? tag.substring(2) : tag).equals(want)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Answered on the I/O thread: no queueing behind worker threads busy with other requests. */
@@ -241,7 +251,8 @@ public final class Api {
       body = Render.render(reply.document(), format);
       contentType = format.contentType;
     }
-    String etag = "\"" + HexFormat.of().formatHex(dev.roller.pkg.Sha256.newDigest().digest(body), 0, 16) + "\"";
+    String etag = reply.etag() != null ? reply.etag()
+        : "\"" + HexFormat.of().formatHex(dev.roller.pkg.Sha256.newDigest().digest(body), 0, 16) + "\"";
     exchange.getResponseHeaders().put(Headers.ETAG, etag);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
     if (reply.status() == 200 && notModified(exchange, etag)) {

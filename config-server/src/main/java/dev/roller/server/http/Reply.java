@@ -5,9 +5,20 @@ import java.io.InputStream;
 /**
  * What a view answers: a status and either a document (maps, lists and scalars, rendered as YAML
  * or JSON), committed file bytes, or a stream (a tarball). {@code commit} goes in
- * {@code X-Roller-Commit}.
+ * {@code X-Roller-Commit}. {@code etag}, when set, is sent instead of a hash of the body (a weak
+ * ETag naming what the answer means rather than its bytes).
  */
-public record Reply(int status, Object document, byte[] file, InputStream stream, long length, String contentType, String commit) {
+public record Reply(int status, Object document, byte[] file, InputStream stream, long length, String contentType, String commit,
+    String etag) {
+  Reply(int status, Object document, byte[] file, InputStream stream, long length, String contentType, String commit) {
+    this(status, document, file, stream, length, contentType, commit, null);
+  }
+
+  /** This reply with a weak ETag for {@code value}. */
+  Reply weakEtag(String value) {
+    return new Reply(status, document, file, stream, length, contentType, commit, "W/\"" + value + "\"");
+  }
+
   static Reply document(String commit, Object document) {
     return new Reply(200, document, null, null, -1, null, commit);
   }

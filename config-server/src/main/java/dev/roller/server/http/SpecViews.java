@@ -49,7 +49,10 @@ final class SpecViews {
       doc.put("explain", Request.map("params", new LinkedHashMap<>(why.params()),
           "packages", new LinkedHashMap<>(why.packages())));
     }
-    return Reply.document(s.commit(), doc);
+    // The spec's weak ETag is its digest (the commit left out), the one roll records: a host whose
+    // spec did not change asks with If-None-Match and gets a 304, whatever else was committed.
+    return r.flag("explain") ? Reply.document(s.commit(), doc)
+        : Reply.document(s.commit(), doc).weakEtag(dev.roller.repo.resolve.SpecDigest.of(doc));
   }
 
   private Optional<StoredPackage> head(PackageRef ref) {

@@ -142,10 +142,36 @@ public final class Applier {
 
   private Outcome applyLocked(String host, boolean restartAll) throws RollException, IOException {
     int from = base();
+    HostSpec spec = null;
+    GenerationBuilder.Digest known = restartAll ? null : GenerationBuilder.Digest.read(layout.generation(from));
+    if (known != null) {
+      // The no-op fast path: ask with the spec digest this generation has; a 304 means nothing
+      // changed, and then only the tree needs checking.
+      ConfigServerClient.SpecAnswer answer = client.spec(host, known.digest());
+      if (answer.spec() == null) {
+        List<String> problems = quickVerify(from, known.packages());
+        if (problems.isEmpty()) {
+          if (answer.commit() != null && !answer.commit().equals(known.commit())) {
+            GenerationRecord rec = GenerationRecord.read(layout.generation(from));
+            if (rec != null) {
+              reportRecord("unchanged", rec, answer.commit(), from, null);
+            }
+          }
+          return Outcome.unchanged("nothing to do: generation " + from + " already has this spec", from);
+        }
+        log.warn("generation " + from + " has the spec but its tree does not verify (" + problems.get(0)
+            + (problems.size() > 1 ? " and " + (problems.size() - 1) + " more" : "") + "): building a fresh one");
+      } else {
+        spec = answer.spec();
+      }
+    }
     GenerationRecord fromRec = GenerationRecord.read(layout.generation(from));
-    HostSpec spec = client.spec(host);
+    if (spec == null) {
+      spec = client.spec(host);
+    }
     pause.at("fetched");
-    if (!restartAll && fromRec != null && fromRec.specDigest().equals(GenerationRecord.digest(spec))) {
+    // A generation built before its digest file existed: compare the digest the long way.
+    if (!restartAll && known == null && fromRec != null && fromRec.specDigest().equals(GenerationRecord.digest(spec))) {
       List<String> problems = verify(from, fromRec, false);
       if (problems.isEmpty()) {
         if (spec.commit() != null && !spec.commit().equals(fromRec.commit())) {
@@ -184,11 +210,12 @@ public final class Applier {
       GenerationRecord now = outcome.generation() == to ? built.record() : fromRec;
       String error = outcome.exitCode() == Outcome.OK ? null : outcome.message();
       Outcome done = outcome;
+      HostSpec applied = spec;
       reporter = new Thread(() -> {
         if (now != null) {
-          reportRecord(done.result(), now, spec.commit(), done.generation(), error);
+          reportRecord(done.result(), now, applied.commit(), done.generation(), error);
         } else {
-          report(done.result(), spec, done.generation(), error);
+          report(done.result(), applied, done.generation(), error);
         }
       }, "roll-report");
       reporter.start();
@@ -533,6 +560,16 @@ public final class Applier {
       generations.switchTo(0);
     }
     return 0;
+  }
+
+  /** The quick check of generation {@code n}'s tree, from its packages' identities (no YAML record). */
+  private List<String> quickVerify(int n, List<dev.roller.pkg.Sha256> packages) throws RollException {
+    Path dir = layout.generation(n);
+    try {
+      return Verifier.check(dir, GenerationBuilder.index(layout, dir, packages), false);
+    } catch (IOException e) {
+      throw new RollException("cannot verify generation " + n + ": " + e.getMessage(), e);
+    }
   }
 
   /** {@code roll verify} of generation {@code n}: differences by path (empty when it matches). */

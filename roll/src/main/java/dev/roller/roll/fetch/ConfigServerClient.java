@@ -49,9 +49,20 @@ public final class ConfigServerClient {
     this.readMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
   }
 
+  /** A spec answer: the spec, or null when it is the one the caller has ({@code 304}); the commit served. */
+  public record SpecAnswer(HostSpec spec, String commit) {}
+
   /** {@code GET /hosts/{fqdn}/spec}, checked. */
-  @SuppressWarnings("unchecked")
   public HostSpec spec(String host) throws RollException {
+    return spec(host, null).spec();
+  }
+
+  /**
+   * {@code GET /hosts/{fqdn}/spec}; with {@code digest} (the spec digest this host has), the
+   * server answers 304 when the spec is still that one, and the answer's spec is null.
+   */
+  @SuppressWarnings("unchecked")
+  public SpecAnswer spec(String host, String digest) throws RollException {
     NameRule.HOST.require(host);
     List<String> failures = new ArrayList<>();
     for (URI server : servers) {
@@ -59,7 +70,13 @@ public final class ConfigServerClient {
       HttpURLConnection c = null;
       try {
         c = open(uri, "GET");
+        if (digest != null) {
+          c.setRequestProperty("If-None-Match", "W/\"" + digest + "\"");
+        }
         int status = c.getResponseCode();
+        if (status == 304 && digest != null) {
+          return new SpecAnswer(null, c.getHeaderField("X-Roller-Commit"));
+        }
         if (status == 200) {
           String body;
           try (InputStream in = c.getInputStream()) {
@@ -69,7 +86,7 @@ public final class ConfigServerClient {
           if (!(doc instanceof Map<?, ?> map)) {
             throw new RollException(server + " sent a spec for " + host + " that is not a mapping");
           }
-          return HostSpec.fromMap((Map<String, Object>) map);
+          return new SpecAnswer(HostSpec.fromMap((Map<String, Object>) map), c.getHeaderField("X-Roller-Commit"));
         }
         String message = error(c);
         if (status >= 400 && status < 500) {

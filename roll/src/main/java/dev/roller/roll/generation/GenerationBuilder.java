@@ -36,6 +36,34 @@ import java.util.Set;
 public final class GenerationBuilder {
   /** The file in a generation that records what it was built from. */
   public static final String RECORD = GenerationRecord.PATH;
+  /**
+   * A generation's spec digest, commit and package identities in a few lines ({@code
+   * .roller/spec.digest}): all a no-op roll needs, without parsing the YAML record.
+   */
+  public record Digest(String digest, String commit, List<dev.roller.pkg.Sha256> packages) {
+    static final String PATH = ".roller/spec.digest";
+
+    static void write(Path dir, GenerationRecord rec) throws IOException {
+      StringBuilder text = new StringBuilder(rec.specDigest()).append('\n').append(rec.commit() == null ? "-" : rec.commit()).append('\n');
+      rec.packages().forEach(p -> text.append(p.sha256().hex()).append('\n'));
+      Files.writeString(dir.resolve(PATH), text, StandardCharsets.UTF_8);
+    }
+
+    /** The digest file of the generation in {@code dir}, or null (generation 0, or one built before it existed). */
+    public static Digest read(Path dir) {
+      try {
+        List<String> lines = Files.readAllLines(dir.resolve(PATH), StandardCharsets.UTF_8);
+        List<dev.roller.pkg.Sha256> packages = new ArrayList<>();
+        for (String line : lines.subList(2, lines.size())) {
+          packages.add(new dev.roller.pkg.Sha256(line));
+        }
+        return new Digest(lines.get(0), lines.get(1).equals("-") ? null : lines.get(1), packages);
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
+  }
+
   /** The file in a generation that lists what it holds, for {@code roll verify}. */
   public static final String INDEX = ".roller/files";
 
@@ -108,6 +136,7 @@ public final class GenerationBuilder {
       GenerationRecord record = new GenerationRecord(n, Instant.now().toString(), spec.host(), spec.hostclass(),
           spec.datacenter(), spec.commit(), GenerationRecord.digest(spec), pkgs, spec.params(), spec.peers());
       record.write(dir);
+      Digest.write(dir, record);
       Path result = finish ? generations.finishBuilding(n) : dir;
       done = true;
       return new Built(n, result, record);
@@ -143,9 +172,14 @@ public final class GenerationBuilder {
    * (without its templates, each folder once) and the generation's rendered files.
    */
   public static List<FileIndex.Entry> index(HostLayout layout, Path dir, GenerationRecord rec) throws IOException {
+    return index(layout, dir, rec.packages().stream().map(GenerationRecord.Pkg::sha256).toList());
+  }
+
+  /** As above, from the generation's packages' identities. */
+  public static List<FileIndex.Entry> index(HostLayout layout, Path dir, List<dev.roller.pkg.Sha256> packages) throws IOException {
     Map<String, FileIndex.Entry> entries = new java.util.HashMap<>();
-    for (GenerationRecord.Pkg p : rec.packages()) {
-      for (FileIndex.Entry e : FileIndex.read(layout.storeIndex(p.sha256()))) {
+    for (dev.roller.pkg.Sha256 sha256 : packages) {
+      for (FileIndex.Entry e : FileIndex.read(layout.storeIndex(sha256))) {
         if (e.kind() == FileIndex.Entry.FILE && e.path().endsWith(TreeBuilder.TEMPLATE_SUFFIX)) {
           continue;
         }

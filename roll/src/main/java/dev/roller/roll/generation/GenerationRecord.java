@@ -3,6 +3,7 @@ package dev.roller.roll.generation;
 import dev.roller.pkg.Sha256;
 import dev.roller.pkg.manifest.HealthCheck;
 import dev.roller.repo.model.PackageRef;
+import dev.roller.repo.resolve.SpecDigest;
 import dev.roller.roll.RollException;
 import dev.roller.roll.service.ServiceUnit;
 import dev.roller.roll.spec.HostSpec;
@@ -85,79 +86,22 @@ public record GenerationRecord(
   }
 
   /**
-   * The digest of everything in a spec that shapes a generation: host, hostclass, datacenter,
-   * packages (name, version, sha256, size), params, peers. The commit is left out: a commit that
-   * does not change this host's spec changes nothing on it.
+   * The digest of everything in a spec that shapes a generation ({@link SpecDigest}): the config
+   * server sends the same one as the spec's ETag, so an unchanged spec needs no download.
    */
   public static String digest(HostSpec spec) {
-    Map<String, Object> canonical = new TreeMap<>();
-    canonical.put("host", spec.host());
-    canonical.put("hostclass", spec.hostclass());
-    canonical.put("datacenter", spec.datacenter());
+    Map<String, Object> doc = new TreeMap<>();
+    doc.put("host", spec.host());
+    doc.put("hostclass", spec.hostclass());
+    doc.put("datacenter", spec.datacenter());
     List<Object> packages = new ArrayList<>();
     for (HostSpec.Package p : spec.packages()) {
       packages.add(Map.of("name", p.ref().name(), "version", p.ref().version(), "sha256", p.sha256().hex(), "size", p.size()));
     }
-    canonical.put("packages", packages);
-    canonical.put("params", spec.params());
-    canonical.put("peers", spec.peers());
-    StringBuilder text = new StringBuilder();
-    canonical(canonical, text);
-    return Sha256.of(text.toString().getBytes(StandardCharsets.UTF_8)).hex();
-  }
-
-  /**
-   * A canonical JSON text of a parsed document: maps with their keys sorted, lists in order,
-   * strings quoted and escaped, numbers and booleans as Java prints them. The same document
-   * always gives the same text (and so the same digest).
-   */
-  static void canonical(Object value, StringBuilder out) {
-    if (value instanceof Map<?, ?> map) {
-      Map<String, Object> sorted = new TreeMap<>();
-      map.forEach((k, v) -> sorted.put(String.valueOf(k), v));
-      out.append('{');
-      boolean first = true;
-      for (Map.Entry<String, Object> e : sorted.entrySet()) {
-        if (!first) {
-          out.append(',');
-        }
-        first = false;
-        string(e.getKey(), out);
-        out.append(':');
-        canonical(e.getValue(), out);
-      }
-      out.append('}');
-    } else if (value instanceof List<?> list) {
-      out.append('[');
-      for (int i = 0; i < list.size(); i++) {
-        if (i > 0) {
-          out.append(',');
-        }
-        canonical(list.get(i), out);
-      }
-      out.append(']');
-    } else if (value == null) {
-      out.append("null");
-    } else if (value instanceof Number || value instanceof Boolean) {
-      out.append(value);
-    } else {
-      string(String.valueOf(value), out);
-    }
-  }
-
-  private static void string(String s, StringBuilder out) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        out.append('\\').append(c);
-      } else if (c < 0x20) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    out.append('"');
+    doc.put("packages", packages);
+    doc.put("params", spec.params());
+    doc.put("peers", spec.peers());
+    return SpecDigest.of(doc);
   }
 
   /** The record of the generation in {@code dir}, or null if it has none (generation 0, a blank host's own tree). */
