@@ -81,15 +81,15 @@ public final class Roll implements Callable<Integer> {
     // the command asked for is built (all of them for help, which lists them).
     String asked = null;
     for (String arg : args) {
-      if (COMMANDS.containsKey(arg)) {
+      if (COMMANDS.contains(arg)) {
         asked = arg;
         break;
       }
     }
     boolean help = List.of(args).contains("-h") || List.of(args).contains("--help");
-    for (Map.Entry<String, java.util.function.Supplier<Object>> c : COMMANDS.entrySet()) {
-      if (c.getKey().equals(asked) || (asked == null && help)) {
-        cli.addSubcommand(c.getKey(), c.getValue().get());
+    for (String name : COMMANDS) {
+      if (name.equals(asked) || (asked == null && help)) {
+        cli.addSubcommand(name, command(name));
       }
     }
     cli.setParameterExceptionHandler((e, arguments) -> {
@@ -186,16 +186,18 @@ public final class Roll implements Callable<Integer> {
   }
 
   /** The subcommands, in the order help lists them. */
-  private static final Map<String, java.util.function.Supplier<Object>> COMMANDS = new java.util.LinkedHashMap<>();
+  private static final List<String> COMMANDS = List.of("apply", "plan", "status", "rollback", "generations", "verify", "gc");
 
-  static {
-    COMMANDS.put("apply", Apply::new);
-    COMMANDS.put("plan", PlanCommand::new);
-    COMMANDS.put("status", Status::new);
-    COMMANDS.put("rollback", Rollback::new);
-    COMMANDS.put("generations", GenerationsCommand::new);
-    COMMANDS.put("verify", Verify::new);
-    COMMANDS.put("gc", GcCommand::new);
+  private static Object command(String name) {
+    return switch (name) {
+      case "apply" -> new Apply();
+      case "plan" -> new PlanCommand();
+      case "status" -> new Status();
+      case "rollback" -> new Rollback();
+      case "generations" -> new GenerationsCommand();
+      case "verify" -> new Verify();
+      default -> new GcCommand();
+    };
   }
 
   @Override
