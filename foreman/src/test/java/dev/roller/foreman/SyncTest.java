@@ -69,6 +69,22 @@ class SyncTest extends ForemanFixture {
     assertEquals(BOB_KEY + "\n" + ALICE_KEY + "\n", Files.readString(root.resolve("home/bob/.ssh/authorized_keys")));
     assertTrue(Files.readString(root.resolve("etc/sudoers.d/roller-foreman")).contains("\nbob ALL="));
 
+    commit("users/alice.yml", """
+        uid: 52001
+        comment: Alice Example
+        shell: /bin/bash
+        groups: [rollerdev]
+        hostclasses: [web]
+        files:
+          .inputrc: |
+            set editing-mode vi
+        """);
+    assertEquals(0, foreman(), err);
+    assertFalse(Files.exists(root.resolve("home/alice/.profile")), "a dotfile dropped from the repo goes");
+    assertTrue(out.contains("home/alice/.profile removed (dropped from the repo)"), out);
+    assertEquals("set editing-mode vi\n", Files.readString(root.resolve("home/alice/.inputrc")));
+    assertEquals("", Files.readString(root.resolve("home/alice/.ssh/authorized_keys")), "no keys left in the repo: none");
+
     commit("users/alice.yml", null);
     assertEquals(0, foreman(), err);
     assertTrue(out.contains("user alice: locked (removed from the repo)"), out);

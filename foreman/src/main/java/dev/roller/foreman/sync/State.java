@@ -23,6 +23,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public final class State {
   final TreeSet<String> accounts = new TreeSet<>();
   final TreeSet<String> groups = new TreeSet<>();
+  /** The dotfiles foreman wrote for each account, so one dropped from the repo can be removed. */
+  final java.util.TreeMap<String, TreeSet<String>> files = new java.util.TreeMap<>();
   private final Path file;
 
   private State(Path file) {
@@ -49,6 +51,15 @@ public final class State {
       if (map.get("groups") instanceof List<?> g) {
         g.forEach(o -> state.groups.add(String.valueOf(o)));
       }
+      if (map.get("files") instanceof Map<?, ?> f) {
+        f.forEach((login, names) -> {
+          TreeSet<String> set = new TreeSet<>();
+          if (names instanceof List<?> l) {
+            l.forEach(o -> set.add(String.valueOf(o)));
+          }
+          state.files.put(String.valueOf(login), set);
+        });
+      }
     } else if (doc != null) {
       throw new IOException(state.file + " is damaged: expected accounts and groups");
     }
@@ -63,6 +74,9 @@ public final class State {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("accounts", List.copyOf(accounts));
     doc.put("groups", List.copyOf(groups));
+    Map<String, Object> written = new LinkedHashMap<>();
+    files.forEach((login, names) -> written.put(login, List.copyOf(names)));
+    doc.put("files", written);
     DumperOptions options = new DumperOptions();
     options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
     String text = "# Written by foreman: the accounts and groups it created and may change.\n" + new Yaml(options).dump(doc);

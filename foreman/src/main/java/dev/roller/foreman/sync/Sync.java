@@ -187,6 +187,23 @@ public final class Sync {
     for (var f : a.files().entrySet()) {
       write(a.login(), home.resolve(f.getKey()), f.getValue(), "rw-r--r--", uid, gid, null);
     }
+    java.util.TreeSet<String> had = state.files.getOrDefault(a.login(), new java.util.TreeSet<>());
+    for (String name : had) {
+      Path dropped = home.resolve(name);
+      if (!a.files().containsKey(name) && Files.exists(dropped, LinkOption.NOFOLLOW_LINKS)) {
+        change("user " + a.login() + ": " + root.relativize(dropped) + " removed (dropped from the repo)",
+            () -> Files.delete(dropped));
+      }
+    }
+    java.util.TreeSet<String> now = new java.util.TreeSet<>(a.files().keySet());
+    if (!now.equals(had) && !dryRun) {
+      if (now.isEmpty()) {
+        state.files.remove(a.login());
+      } else {
+        state.files.put(a.login(), now);
+      }
+      state.save();
+    }
   }
 
   /** An account gone from the repo: locked, keys removed; with --remove, deleted. */
@@ -203,6 +220,7 @@ public final class Sync {
       change("user " + login + ": deleted (removed from the repo, --remove)", () -> {
         tools.userdel(login);
         state.accounts.remove(login);
+        state.files.remove(login);
         state.save();
       });
       return;
