@@ -2,13 +2,12 @@ package dev.roller.examples;
 
 import dev.roller.pkg.tar.BuiltPackage;
 import dev.roller.pkg.tar.PackageBuilder;
+import dev.roller.pkg.tar.Staging;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Builds the example packages: for each {@code name:version}, stages the tree {@code <name>/} with
@@ -28,8 +27,8 @@ public final class BuildExamples {
     for (int i = 3; i < args.length; i++) {
       String[] spec = args[i].split(":", 2);
       Path tree = staging.resolve(spec[0] + "-" + spec[1]);
-      deleteTree(tree);
-      copyTree(source.resolve(spec[0]), tree);
+      Staging.deleteTree(tree);
+      Staging.copyTree(source.resolve(spec[0]), tree);
       Files.createDirectories(tree.resolve("lib/" + spec[0]));
       Files.copy(jar, tree.resolve("lib/" + spec[0] + "/hello.jar"), StandardCopyOption.REPLACE_EXISTING);
       Path manifest = tree.resolve(".roller/package.yml");
@@ -37,30 +36,6 @@ public final class BuildExamples {
       Files.writeString(manifest, text.replaceFirst("(?m)^version: .*$", "version: " + spec[1]), StandardCharsets.UTF_8);
       BuiltPackage built = PackageBuilder.build(tree, out);
       System.out.println("example package " + built.file().getFileName() + " " + built.sha256());
-    }
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.roller.tools;
 
 import dev.roller.pkg.tar.BuiltPackage;
 import dev.roller.pkg.tar.PackageBuilder;
+import dev.roller.pkg.tar.Staging;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -9,10 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.spi.ToolProvider;
-import java.util.stream.Stream;
 
 /**
  * Builds Roller's own tools as Roller packages: for each tool, stages its tree ({@code <name>/}:
@@ -39,8 +38,8 @@ public final class BuildToolPackages {
         throw new IllegalStateException(jar + " is missing: build the " + name + " module first (mvn package)");
       }
       Path tree = staging.resolve(name + "-" + version);
-      deleteTree(tree);
-      copyTree(source.resolve(name), tree);
+      Staging.deleteTree(tree);
+      Staging.copyTree(source.resolve(name), tree);
       Path lib = tree.resolve("lib/" + name);
       Files.createDirectories(lib);
       Files.copy(jar, lib.resolve(name + ".jar"), StandardCopyOption.REPLACE_EXISTING);
@@ -71,31 +70,6 @@ public final class BuildToolPackages {
       Files.deleteIfExists(output.resolve("lib/server/classes_nocoops.jsa"));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        p.toFile().setWritable(true);
-        Files.delete(p);
-      }
     }
   }
 }

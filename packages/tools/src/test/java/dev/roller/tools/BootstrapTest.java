@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,18 +132,7 @@ class BootstrapTest {
   private Path rebuilt(String name, String from, String to) throws Exception {
     Path staged = Path.of("target/package-staging/" + name + "-" + from);
     Path copy = dir.resolve("rebuild/" + name + "-" + to);
-    try (Stream<Path> walk = Files.walk(staged)) {
-      for (Path p : walk.toList()) {
-        Path target = copy.resolve(staged.relativize(p).toString());
-        if (Files.isSymbolicLink(p)) {
-          Files.createSymbolicLink(target, Files.readSymbolicLink(p));
-        } else if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
+    dev.roller.pkg.tar.Staging.copyTree(staged, copy);
     Path manifest = copy.resolve(".roller/package.yml");
     Files.writeString(manifest, Files.readString(manifest).replace("version: " + from, "version: " + to));
     BuiltPackage built = PackageBuilder.build(copy, dir.resolve("rebuilt"));
