@@ -6,6 +6,7 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.HttpURLConnection;
 import java.time.Duration;
@@ -22,6 +23,7 @@ public final class HealthChecker {
 
   private static final Duration PAUSE = Duration.ofMillis(20);
   private static final Duration ATTEMPT = Duration.ofSeconds(5);
+  private static final Duration MIN_RETRY = Duration.ofMillis(100);
 
   private final HostLayout layout;
 
@@ -29,18 +31,25 @@ public final class HealthChecker {
     this.layout = layout;
   }
 
-  /** Tries {@code check} (its target already rendered) until it passes or its timeout runs out. */
+  /**
+   * Tries {@code check} (its target already rendered) until it passes or its timeout runs out. A
+   * retry starts only with at least {@link #MIN_RETRY} left, and a retry cut short by the deadline
+   * never hides the reason an earlier, whole attempt gave.
+   */
   public Result await(HealthCheck check) {
     Instant deadline = Instant.now().plus(check.timeout());
-    String last = "not tried";
+    String last = null;
     while (true) {
       Duration left = Duration.between(Instant.now(), deadline);
       Duration bound = left.compareTo(ATTEMPT) < 0 ? left : ATTEMPT;
-      last = attempt(check, bound.isNegative() ? Duration.ofMillis(1) : bound);
-      if (last == null) {
+      Attempt attempt = attempt(check, bound.isNegative() || bound.isZero() ? Duration.ofMillis(1) : bound);
+      if (attempt.healthy()) {
         return new Result(true, check.kind().key + " " + check.target() + ": ok");
       }
-      if (!Instant.now().plus(PAUSE).isBefore(deadline)) {
+      if (last == null || !attempt.timedOut()) {
+        last = attempt.reason();
+      }
+      if (Instant.now().plus(PAUSE).plus(MIN_RETRY).isAfter(deadline)) {
         return new Result(false, check.kind().key + " " + check.target() + " failed for " + check.timeout().toMillis()
             + " ms: " + last);
       }
@@ -53,8 +62,17 @@ public final class HealthChecker {
     }
   }
 
-  /** One attempt: null when healthy, else why not. */
-  private String attempt(HealthCheck check, Duration bound) {
+  /** One attempt's outcome: healthy when {@code reason} is null; timedOut when it ran out of its bound. */
+  private record Attempt(String reason, boolean timedOut) {
+    static final Attempt HEALTHY = new Attempt(null, false);
+
+    boolean healthy() {
+      return reason == null;
+    }
+  }
+
+  /** One attempt, bounded by {@code bound}. */
+  private Attempt attempt(HealthCheck check, Duration bound) {
     try {
       return switch (check.kind()) {
         case HTTP -> {
@@ -71,7 +89,7 @@ public final class HealthChecker {
                 body.readNBytes(1 << 16);
               }
             }
-            yield status / 100 == 2 ? null : "HTTP " + status;
+            yield status / 100 == 2 ? Attempt.HEALTHY : new Attempt("HTTP " + status, false);
           } finally {
             c.disconnect();
           }
@@ -82,7 +100,7 @@ public final class HealthChecker {
             socket.connect(new InetSocketAddress(check.target().substring(0, colon),
                 Integer.parseInt(check.target().substring(colon + 1))), (int) Math.max(1, bound.toMillis()));
           }
-          yield null;
+          yield Attempt.HEALTHY;
         }
         case COMMAND -> {
           Process process = new ProcessBuilder("/bin/sh", "-c", check.target())
@@ -91,17 +109,24 @@ public final class HealthChecker {
               .redirectErrorStream(true).start();
           if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
-            yield "the command did not finish within " + bound.toMillis() + " ms";
+            yield new Attempt("the command did not finish within " + bound.toMillis() + " ms", true);
           }
           String output = new String(process.getInputStream().readNBytes(500)).strip();
-          yield process.exitValue() == 0 ? null : "exit " + process.exitValue() + (output.isEmpty() ? "" : ": " + output);
+          yield process.exitValue() == 0 ? Attempt.HEALTHY
+              : new Attempt("exit " + process.exitValue() + (output.isEmpty() ? "" : ": " + output), false);
         }
       };
+    } catch (SocketTimeoutException e) {
+      return new Attempt(describe(e), true);
     } catch (IOException | IllegalArgumentException e) {
-      return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+      return new Attempt(describe(e), false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return "interrupted";
+      return new Attempt("interrupted", false);
     }
+  }
+
+  private static String describe(Exception e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 }
