@@ -65,7 +65,7 @@ public record Journal(String op, int from, int to, Phase phase, List<String> sto
     doc.put("stop", stopped);
     doc.put("start", started);
     doc.put("reload", reloaded);
-    doc.put("pid", ProcessHandle.current().pid());
+    doc.put("pid", Stamps.pid());
     DumperOptions options = new DumperOptions();
     options.setDefaultFlowStyle(DumperOptions.FlowStyle.FLOW);
     byte[] bytes = new Yaml(options).dump(doc).getBytes(StandardCharsets.UTF_8);

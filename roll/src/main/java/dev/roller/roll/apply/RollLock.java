@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Consumer;
 
 /**
@@ -36,12 +35,12 @@ public final class RollLock implements AutoCloseable {
     try {
       Files.createDirectories(file.getParent());
       channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      Instant deadline = Instant.now().plus(wait);
+      long deadline = System.nanoTime() + nanos(wait);
       boolean told = false;
       while (true) {
         FileLock lock = tryLock(channel);
         if (lock != null) {
-          String holder = "pid " + ProcessHandle.current().pid() + ", roll " + what + ", since " + Instant.now() + "\n";
+          String holder = "pid " + Stamps.pid() + ", roll " + what + ", since " + Stamps.now() + "\n";
           channel.truncate(0);
           channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
           RollLock taken = new RollLock(channel, lock);
@@ -49,7 +48,7 @@ public final class RollLock implements AutoCloseable {
           return taken;
         }
         String holder = holder(file);
-        if (!Instant.now().isBefore(deadline)) {
+        if (System.nanoTime() - deadline >= 0) {
           throw new RollException("another roll is running (" + holder + "; lock " + file + "); waited "
               + wait.toSeconds() + " s, giving up (use --wait to wait longer)");
         }
@@ -73,6 +72,11 @@ public final class RollLock implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** {@code wait} in nanoseconds, at most a century (so the deadline cannot overflow). */
+  private static long nanos(Duration wait) {
+    return wait.compareTo(Duration.ofDays(36_500)) > 0 ? Duration.ofDays(36_500).toNanos() : Math.max(0, wait.toNanos());
   }
 
   private static FileLock tryLock(FileChannel channel) throws IOException {

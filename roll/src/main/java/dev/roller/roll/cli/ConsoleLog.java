@@ -1,6 +1,7 @@
 package dev.roller.roll.cli;
 
 import dev.roller.roll.apply.Log;
+import dev.roller.roll.apply.Stamps;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 
 /** roll's log: lines to the terminal (warnings to stderr) and, time-stamped, to {@code var/log/roller/roll.log}. */
 final class ConsoleLog implements Log, AutoCloseable {
@@ -54,7 +54,7 @@ final class ConsoleLog implements Log, AutoCloseable {
         Files.createDirectories(file.getParent());
         writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       }
-      writer.write(Instant.now() + " [" + ProcessHandle.current().pid() + "] " + level + line + "\n");
+      writer.write(Stamps.now() + " [" + Stamps.pid() + "] " + level + line + "\n");
       writer.flush();
     } catch (IOException e) {
       fileFailed = true;

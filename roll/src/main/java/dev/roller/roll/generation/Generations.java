@@ -5,6 +5,7 @@ import dev.roller.roll.layout.HostLayout;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.stream.Stream;
 
 /**
  * The generations of a host: complete trees in {@code var/lib/roller/generations/N}, one of which
@@ -36,10 +36,10 @@ public final class Generations {
       return List.of();
     }
     List<Integer> out = new ArrayList<>();
-    try (Stream<Path> children = Files.list(layout.generations())) {
-      for (Path child : children.toList()) {
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(layout.generations())) {
+      for (Path child : children) {
         String name = child.getFileName().toString();
-        if (name.matches("0|[1-9][0-9]{0,8}") && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+        if (isNumber(name) && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
           out.add(Integer.parseInt(name));
         }
       }
@@ -122,13 +122,26 @@ public final class Generations {
     if (!Files.isDirectory(layout.generations())) {
       return;
     }
-    try (Stream<Path> children = Files.list(layout.generations())) {
-      for (Path child : children.toList()) {
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(layout.generations())) {
+      for (Path child : children) {
         if (child.getFileName().toString().endsWith(BUILDING)) {
           Trees.delete(child);
         }
       }
     }
+  }
+
+  /** A generation's name: 0, or a number without leading zeros of at most 9 digits. */
+  static boolean isNumber(String name) {
+    if (name.isEmpty() || name.length() > 9 || (name.length() > 1 && name.charAt(0) == '0')) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Path building(int n) {
