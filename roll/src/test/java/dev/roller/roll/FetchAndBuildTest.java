@@ -2,6 +2,8 @@ package dev.roller.roll;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +11,7 @@ import dev.roller.pkg.tar.BuiltPackage;
 import dev.roller.repo.TestRepo;
 import dev.roller.roll.fetch.ConfigServerClient;
 import dev.roller.roll.generation.GenerationBuilder;
+import dev.roller.roll.generation.GenerationRecord;
 import dev.roller.roll.generation.Generations;
 import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.spec.HostSpec;
@@ -87,6 +90,30 @@ class FetchAndBuildTest {
     assertEquals(HOST, spec.host());
     RollException none = assertThrows(RollException.class, () -> client(URI.create("http://127.0.0.1:" + dead)).spec(HOST));
     assertTrue(none.getMessage().startsWith("no config server answered for the spec of " + HOST), none.getMessage());
+  }
+
+  @Test
+  void aSpecStillTheSameIsAnswered304AndAnyOtherInFullFromTheFirstServerThatAnswers() throws Exception {
+    int dead;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      dead = socket.getLocalPort();
+    }
+    HostSpec spec = client(server.uri()).spec(HOST);
+    String digest = GenerationRecord.digest(spec);
+    ConfigServerClient.SpecAnswer same = client(URI.create("http://127.0.0.1:" + dead), server.uri()).spec(HOST, digest);
+    assertNull(same.spec(), "304: the host has this spec");
+    assertEquals(spec.commit(), same.commit());
+
+    server.repo.write("users/nobody.yml", "uid: 3001\nhostclasses: [lb]\n");
+    server.repo.commit("a commit that leaves web1's spec alone");
+    server.refresh();
+    ConfigServerClient.SpecAnswer moved = client(server.uri()).spec(HOST, digest);
+    assertNull(moved.spec());
+    assertNotEquals(spec.commit(), moved.commit(), "the 304 names the commit now served");
+
+    ConfigServerClient.SpecAnswer other = client(URI.create("http://127.0.0.1:" + dead), server.uri()).spec(HOST, "0".repeat(64));
+    assertEquals(HOST, other.spec().host(), "a host whose spec differs gets it in full");
+    assertEquals(moved.commit(), other.commit());
   }
 
   @Test

@@ -64,6 +64,12 @@ public final class ConfigServerClient {
   @SuppressWarnings("unchecked")
   public SpecAnswer spec(String host, String digest) throws RollException {
     NameRule.HOST.require(host);
+    if (digest != null) {
+      SpecAnswer unchanged = probe(host, digest);
+      if (unchanged != null) {
+        return unchanged;
+      }
+    }
     List<String> failures = new ArrayList<>();
     for (URI server : servers) {
       URI uri = server.resolve("/hosts/" + host + "/spec");
@@ -104,6 +110,28 @@ public final class ConfigServerClient {
       }
     }
     throw new RollException("no config server answered for the spec of " + host + ": " + String.join("; ", failures));
+  }
+
+  /**
+   * The quick way to learn that the spec is still {@code digest}: {@link NotModifiedProbe} to the
+   * plain-http servers in order, passing over those that cannot be reached. The first that answers
+   * decides: its 304 is the answer; anything else (a new spec, an error) returns null, and the
+   * full request follows.
+   */
+  private SpecAnswer probe(String host, String digest) {
+    for (URI server : servers) {
+      if (!"http".equals(server.getScheme())) {
+        return null;
+      }
+      try {
+        NotModifiedProbe.Answer answer = NotModifiedProbe.get(server.resolve("/hosts/" + host + "/spec"),
+            "W/\"" + digest + "\"", connectMillis, readMillis);
+        return answer.status() == 304 ? new SpecAnswer(null, answer.commit()) : null;
+      } catch (IOException e) {
+        // the full request tries this server again, and says why it failed if no other answers
+      }
+    }
+    return null;
   }
 
   /**
