@@ -91,6 +91,14 @@ class BootstrapTest {
     out.setLength(0);
     assertEquals(0, sh(installed + " status --root " + root + " --host " + HOST, out), out.toString());
     assertTrue(out.toString().contains("roll: 1.0.0"), out.toString());
+    Path cds = root.resolve("var/cache/roller/cds");
+    Path jar = root.resolve("usr/local/lib/roll/roll.jar");
+    assertTrue(Files.size(cds.resolve("roll.jsa")) > 0, "the first run of the installed roll made its class-data archive");
+    assertTrue(Files.isSameFile(jar, cds.resolve("roll.jar")), "kept beside the very jar it was made for");
+
+    out.setLength(0);
+    assertEquals(0, sh(installed + " --root " + root + " --host " + HOST + " --config-server " + url(), out), out.toString());
+    assertTrue(out.toString().contains("nothing to do"), "the same spec again is a no-op: " + out);
 
     Path newer = rebuilt("roll", "1.0.0", "1.0.1");
     publish(newer, "roll", "1.0.1");
@@ -103,6 +111,10 @@ class BootstrapTest {
     out.setLength(0);
     assertEquals(0, sh(installed + " status --root " + root + " --host " + HOST, out), out.toString());
     assertTrue(out.toString().contains("roll: 1.0.1"), "roll upgraded itself: " + out);
+    assertTrue(Files.isSameFile(jar, cds.resolve("roll.jar")), "the new roll made an archive of its own");
+    try (var files = Files.list(cds)) {
+      assertEquals(java.util.List.of("roll.jar", "roll.jsa"), files.map(f -> f.getFileName().toString()).sorted().toList());
+    }
   }
 
   @Test
