@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 record Settings(HostLayout layout, List<URI> servers, String host, String serviceManager) {
   static final String ENV_SERVERS = "ROLLER_CONFIG_SERVER";
   static final List<String> MANAGERS = List.of("auto", "exec", "systemd");
+  static final List<String> KEYS = List.of("config_servers", "host", "service_manager");
 
   /** A setting that cannot be used: exit 2, naming the file and line or the option. */
   static final class SettingsException extends Exception {
@@ -102,12 +104,20 @@ record Settings(HostLayout layout, List<URI> servers, String host, String servic
     } catch (IOException e) {
       throw new SettingsException("cannot read " + path + ": " + e.getMessage());
     }
-    Problems problems = new Problems(path.toString());
+    Map<String, Object> plain = PlainSettings.read(new String(bytes, StandardCharsets.UTF_8), KEYS);
+    if (plain != null && MANAGERS.contains(plain.getOrDefault("service_manager", "auto"))) {
+      return plain;
+    }
+    return readYaml(bytes, path.toString());
+  }
+
+  /** roll.yml read as YAML, every mistake named with its line. */
+  static Map<String, Object> readYaml(byte[] bytes, String path) throws SettingsException {
+    Problems problems = new Problems(path);
     Map<String, Object> out = new HashMap<>();
     Optional<MappingNode> doc = YamlDocument.parse(bytes, problems);
     if (doc.isPresent()) {
-      Fields fields = new Fields(doc.get(), new LinkedHashSet<>(List.of("config_servers", "host", "service_manager")),
-          problems, new HashMap<>());
+      Fields fields = new Fields(doc.get(), new LinkedHashSet<>(KEYS), problems, new HashMap<>());
       fields.node("config_servers").ifPresent(node -> out.put("config_servers", servers(node, problems)));
       String host = fields.optionalText("host", null);
       if (host != null) {
