@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A no-op roll: a host bootstrapped with roll, foreman and hello-web rolls again with nothing to
-# do (fetch the spec, compare its digest, quick-verify the tree). Timed against the same Java
-# runtime (the roll package's, with the flags roll's launcher uses) starting and printing a line, alternating, 15 each.
+# do (read its settings, fetch the spec, compare its digest, quick-verify the tree), run as cron
+# runs it: `roll` with the config server and host name in /etc/roller/roll.yml. Timed against the
+# same Java runtime (the roll package's, with the flags roll's launcher uses) starting and
+# printing a line, alternating, 15 each.
 # Target: the no-op roll takes under 2x the bare JVM.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -14,6 +16,9 @@ port=$(free_port)
 bootstrap_bench_host "packages: {hello-web: 1.0.0, foreman: 1.0.0, roll: 1.0.0}
 params: {bind: 127.0.0.1, listen_port: $port, greeting: hi, workers: 1}
 "
+mkdir -p "$root/etc/roller"
+printf 'config_servers: [%s]\nhost: %s\n' "$url" "$host" > "$root/etc/roller/roll.yml"
+roll=("$root/usr/local/bin/roll" --root "$root")
 "${roll[@]}" >/dev/null   # the first run from the installed roll records its class-data archive
 "${roll[@]}" | grep -q "nothing to do" || { echo "bench: the roll was not a no-op" >&2; exit 1; }
 
