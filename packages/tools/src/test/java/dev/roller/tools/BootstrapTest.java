@@ -40,12 +40,18 @@ class BootstrapTest {
   @BeforeEach
   void start() throws Exception {
     repo = TestRepo.minimal(dir.resolve("repo"));
-    repo.write("hostclasses/tools.yml", "packages: {roll: 1.0.0, foreman: 1.0.0}\n");
+    repo.write("hostclasses/tools.yml", "packages: {roll: 1.0.0, foreman: 1.0.0, motd: 1.0.0}\nparams: {greeting: hi}\n");
     repo.write("hosts/" + HOST + ".yml", "hostclass: tools\ndatacenter: dc1\n");
     repo.commit("a host with roll and foreman");
     store = new FilesystemStore(dir.resolve("store"));
     publish(PACKAGES.resolve("roll-1.0.0.tar.gz"), "roll", "1.0.0");
     publish(PACKAGES.resolve("foreman-1.0.0.tar.gz"), "foreman", "1.0.0");
+    Path motd = dir.resolve("motd");
+    Files.createDirectories(motd.resolve(".roller"));
+    Files.createDirectories(motd.resolve("etc"));
+    Files.writeString(motd.resolve(".roller/package.yml"), "name: motd\nversion: 1.0.0\n");
+    Files.writeString(motd.resolve("etc/motd.tmpl"), "{{ params.greeting }} from {{ host.name }}\n");
+    publish(PackageBuilder.build(motd, dir.resolve("built")).file(), "motd", "1.0.0");
     Snapshots snapshots = new Snapshots(RepoSource.open(repo.dir().toString(), dir.resolve("cache")), "main");
     server = ConfigServerApp.start(snapshots, store, null, dir.resolve("uploads"), "127.0.0.1", 0, Duration.ofHours(1));
     snapshots.refresh();
@@ -102,10 +108,15 @@ class BootstrapTest {
 
     Path newer = rebuilt("roll", "1.0.0", "1.0.1");
     publish(newer, "roll", "1.0.1");
-    repo.write("hostclasses/tools.yml", "packages: {roll: 1.0.1, foreman: 1.0.0}\n");
+    repo.write("hostclasses/tools.yml", "packages: {roll: 1.0.1, foreman: 1.0.0, motd: 1.0.0}\nparams: {greeting: hello}\n");
     repo.commit("roll 1.0.1");
     server.snapshots().refresh();
 
+    out.setLength(0);
+    assertEquals(0, sh(installed + " plan --root " + root + " --host " + HOST + " --config-server " + url(), out), out.toString());
+    assertTrue(out.toString().contains("roll 1.0.0 -> 1.0.1"), "the installed roll plans the upgrade: " + out);
+    assertTrue(out.toString().contains("-hi from " + HOST) && out.toString().contains("+hello from " + HOST),
+        "with the rendered file's diff: " + out);
     out.setLength(0);
     assertEquals(0, sh(installed + " --root " + root + " --host " + HOST + " --config-server " + url(), out), out.toString());
     out.setLength(0);
