@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
  * only the status line and the headers, on a connection closed after it. The JDK's {@link
  * java.net.HttpURLConnection} sets up proxies, cookies, logging and keep-alive before its first
  * request, which was a tenth of a no-op roll; this is the part of it a {@code 304} needs. Any other
- * answer is left to {@link ConfigServerClient}'s full request. Plain http only.
+ * answer is left to {@link ConfigServerClient}'s full request. Plain http only, straight to the
+ * server: where a proxy stands between, the probe cannot connect and the full request, which
+ * follows the JVM's proxy settings, is made instead.
  */
 final class NotModifiedProbe {
   /** The most header bytes read: a 304 is a few hundred. */
