@@ -70,8 +70,7 @@ final class PlainSettings {
         items = null;
       }
       int colon = line.indexOf(':');
-      if (indent > 0 || colon <= 0 || !keys.contains(line.substring(0, colon)) || out.containsKey(line.substring(0, colon))
-          || line.substring(0, colon).equals(listKey)) {
+      if (indent > 0 || colon <= 0 || !keys.contains(line.substring(0, colon)) || out.containsKey(line.substring(0, colon))) {
         return null;
       }
       String key = line.substring(0, colon);
