@@ -14,7 +14,7 @@ public record Sha256(String hex) {
   }
 
   /** Whether {@code text} is 64 lower-case hex digits (checked by hand: roll reads a few on every run). */
-  public static boolean isHex(String text) {
+  private static boolean isHex(String text) {
     if (text == null || text.length() != 64) {
       return false;
     }

@@ -77,7 +77,7 @@ public final class ConfigServerClient {
       try {
         c = open(uri, "GET");
         if (digest != null) {
-          c.setRequestProperty("If-None-Match", "W/\"" + digest + "\"");
+          c.setRequestProperty("If-None-Match", etag(digest));
         }
         int status = c.getResponseCode();
         if (status == 304 && digest != null) {
@@ -125,13 +125,18 @@ public final class ConfigServerClient {
       }
       try {
         NotModifiedProbe.Answer answer = NotModifiedProbe.get(server.resolve("/hosts/" + host + "/spec"),
-            "W/\"" + digest + "\"", connectMillis, readMillis);
+            etag(digest), connectMillis, readMillis);
         return answer.status() == 304 ? new SpecAnswer(null, answer.commit()) : null;
       } catch (IOException e) {
         // the full request tries this server again, and says why it failed if no other answers
       }
     }
     return null;
+  }
+
+  /** The weak ETag the server gives a spec with this digest. */
+  private static String etag(String digest) {
+    return "W/\"" + digest + "\"";
   }
 
   /**
