@@ -13,6 +13,7 @@ import dev.roller.repo.source.GitRepo;
 import dev.roller.repo.source.RepoTree;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 import java.util.NavigableMap;
 import java.util.Optional;
 
@@ -44,9 +45,18 @@ public final class ConfigRepo {
     this.resolver = new SpecResolver(this);
   }
 
-  /** Validates {@code tree}; throws with every problem when it is invalid. */
+  /**
+   * Validates {@code tree}; throws with every problem when it is invalid. Whatever goes wrong while
+   * loading is a problem of the tree, never another kind of exception: a commit that breaks the
+   * loader is a rejected commit like any other.
+   */
   public static ConfigRepo load(RepoTree tree) throws ConfigRepoException {
-    return RepoLoader.load(tree);
+    try {
+      return RepoLoader.load(tree);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new ConfigRepoException(List.of(new Problem("(repo)", 1, "cannot load this commit: " + e
+          + " (a bug in Roller's loader: please report it with the commit)")));
+    }
   }
 
   /** Reads and validates the repo in a plain folder (its working files, not its commits). */

@@ -251,4 +251,47 @@ class ValidationTest {
     List<String> problems = problems();
     assertEquals(1, problems.size(), problems.toString());
   }
+
+  @Test
+  void yamlTagsAreRefusedWithTheirLine() throws Exception {
+    repo.write("datacenters/dc1.yml", "params:\n  ntp_server: x\n  r: !foo bar\n");
+    assertProblem(problems(), "datacenters/dc1.yml:3: ", "YAML tags are not allowed (!foo)");
+    for (String tagged : List.of("!!binary aGk=", "!!set {a: null}", "!!timestamp 2026-12-01")) {
+      repo.write("datacenters/dc1.yml", "params:\n  r: " + tagged + "\n");
+      assertProblem(problems(), "datacenters/dc1.yml:2: ", "YAML tags are not allowed");
+    }
+  }
+
+  @Test
+  void mergeKeysAreRefused() throws Exception {
+    repo.write("datacenters/dc1.yml", "params:\n  base: &b {x: 1}\n  more:\n    <<: *b\n");
+    assertProblem(problems(), "datacenters/dc1.yml:4: ", "merge keys (<<) are not allowed");
+  }
+
+  @Test
+  void anAliasBombIsRefusedNamingItsAnchor() throws Exception {
+    // Twenty levels of two aliases each: a few hundred bytes that expand to millions of values.
+    StringBuilder yaml = new StringBuilder("params:\n  l0: &l0 [\"" + "x".repeat(64) + "\"]\n");
+    for (int i = 1; i <= 20; i++) {
+      yaml.append("  l").append(i).append(": &l").append(i).append(" [*l").append(i - 1).append(", *l").append(i - 1).append("]\n");
+    }
+    repo.write("datacenters/dc1.yml", yaml.toString());
+    List<String> problems = problems();
+    assertProblem(problems, "datacenters/dc1.yml:", "aliases expand this document past");
+    assertTrue(problems.get(0).contains("anchor &l"), problems.toString());
+  }
+
+  @Test
+  void aFewAliasesThatStaySmallAreFine() throws Exception {
+    repo.write("datacenters/dc1.yml", "params:\n  ntp: &n ntp.dc1\n  ntp_server: *n\n");
+    assertEquals("ntp.dc1", repo.commitAndLoad().datacenters().get("dc1").params().get("ntp_server"));
+  }
+
+  @Test
+  void aDateLikeParamStaysTheTextItWasWrittenAs() throws Exception {
+    repo.write("datacenters/dc1.yml", "params:\n  release: 2026-12-01\n  at: 2026-12-01T10:00:00Z\n");
+    var params = repo.commitAndLoad().datacenters().get("dc1").params();
+    assertEquals("2026-12-01", params.get("release"));
+    assertEquals("2026-12-01T10:00:00Z", params.get("at"));
+  }
 }

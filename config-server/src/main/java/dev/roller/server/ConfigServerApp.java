@@ -67,7 +67,15 @@ public final class ConfigServerApp implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    poller.scheduleWithFixedDelay(snapshots::refresh, 0, Math.max(1, poll.toMillis()), TimeUnit.MILLISECONDS);
+    snapshots.pollEvery(poll);
+    poller.scheduleWithFixedDelay(() -> {
+      try {
+        snapshots.refresh();
+      } catch (Throwable e) {
+        // An exception escaping a scheduled task cancels every later run: log it and poll on.
+        System.err.println("config-server: refresh failed: " + e);
+      }
+    }, 0, Math.max(1, poll.toMillis()), TimeUnit.MILLISECONDS);
     return new ConfigServerApp(snapshots, undertow, poller);
   }
 

@@ -102,4 +102,32 @@ class ReportTest {
     assertFalse(server.get("/").body().contains("<script>"));
     assertEquals("&lt;b&gt; &amp; &quot;x&quot; &#39;y&#39;", dev.roller.server.http.HtmlAccess.escape("<b> & \"x\" 'y'"));
   }
+
+  @Test
+  void anAliasBombReportIsRefusedAndNothingIsStored() throws Exception {
+    // 562 bytes that a YAML dumper expands to hundreds of megabytes.
+    StringBuilder bomb = new StringBuilder("result: applied\na0: &a0 [\"lol\", \"lol\"]\n");
+    for (int i = 1; i <= 25; i++) {
+      bomb.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a").append(i - 1).append("]\n");
+    }
+    HttpResponse<String> refused = report("web1.dc1.example.com", bomb.toString());
+    assertEquals(400, refused.statusCode(), refused.body());
+    assertTrue(ServerFixture.error(refused).contains("aliases expand this document past"), refused.body());
+    assertFalse(java.nio.file.Files.exists(dir.resolve("store/reports/web1.dc1.example.com.yml")), "nothing stored");
+    assertEquals(413, report("web1.dc1.example.com", "result: applied\nerror: " + "x".repeat(300_000) + "\n").statusCode());
+    assertEquals(400, report("web1.dc1.example.com", "result: !!binary aGk=\n").statusCode());
+  }
+
+  @Test
+  void aStoredReportThatDoesNotParseShowsAsUnreadableAndTheRestStillAnswers() throws Exception {
+    report("web2.dc1.example.com", applied("web2.dc1.example.com", "applied"));
+    java.nio.file.Files.writeString(dir.resolve("store/reports/web1.dc1.example.com.yml"), "result: [unclosed\n");
+
+    HttpResponse<String> page = server.get("/");
+    assertEquals(200, page.statusCode(), page.body());
+    assertTrue(page.body().contains("<td>web1.dc1.example.com</td><td class=\"report-unreadable\">report unreadable</td>"),
+        page.body());
+    assertTrue(page.body().contains("<td>web2.dc1.example.com</td><td class=\"in-sync\">in sync</td>"), page.body());
+    assertEquals("report unreadable", state("web1.dc1.example.com"));
+  }
 }

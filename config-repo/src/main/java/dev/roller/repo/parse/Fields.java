@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -173,7 +171,7 @@ public final class Fields {
         problems.add(line(valueNode), problem);
         return;
       }
-      out.put(name, PlainValues.INSTANCE.get().toJava(valueNode));
+      out.put(name, SafeYaml.toJava(valueNode));
     });
     return out;
   }
@@ -235,19 +233,5 @@ public final class Fields {
       return "nothing";
     }
     return "the value " + NameRule.quote(((ScalarNode) node).getValue());
-  }
-
-  /** Turns a YAML node into plain Java values (String, Integer, Boolean, List, Map...). */
-  private static final class PlainValues extends SafeConstructor {
-    /** Costly to build and not thread-safe: one per thread, reused ({@code constructDocument} resets it). */
-    static final ThreadLocal<PlainValues> INSTANCE = ThreadLocal.withInitial(PlainValues::new);
-
-    private PlainValues() {
-      super(new LoaderOptions());
-    }
-
-    Object toJava(Node node) {
-      return constructDocument(node);
-    }
   }
 }

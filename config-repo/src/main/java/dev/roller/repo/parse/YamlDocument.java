@@ -7,21 +7,13 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.composer.Composer;
-import org.yaml.snakeyaml.parser.ParserImpl;
-import org.yaml.snakeyaml.reader.StreamReader;
-import org.yaml.snakeyaml.resolver.Resolver;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Turns a file's bytes into its top-level YAML mapping node, keeping every node's line. Bytes that
  * are not UTF-8, YAML syntax errors, several documents and a top level that is not a mapping are
- * reported with their line, never thrown.
+ * reported with their line, never thrown; so is everything {@link SafeYaml} refuses (tags, alias bombs).
  */
 public final class YamlDocument {
   private YamlDocument() {}
@@ -33,15 +25,9 @@ public final class YamlDocument {
     }
     Node root;
     try {
-      LoaderOptions options = OPTIONS.get();
-      root = new Composer(new ParserImpl(new StreamReader(text.get()), options), RESOLVER.get(), options).getSingleNode();
-    } catch (MarkedYAMLException e) {
-      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-      int line = mark == null ? 1 : mark.getLine() + 1;
-      problems.add(line, "YAML syntax error: " + describe(e));
-      return Optional.empty();
-    } catch (YAMLException e) {
-      problems.add(1, "YAML error: " + e.getMessage());
+      root = SafeYaml.compose(text.get(), LIMITS);
+    } catch (SafeYaml.Refused e) {
+      problems.add(e.line(), e.getMessage());
       return Optional.empty();
     }
     if (root == null) {
@@ -55,28 +41,8 @@ public final class YamlDocument {
     return Optional.of(mapping);
   }
 
-  /*
-   * The composer is used directly, as Yaml.compose does, without a Yaml: building one also builds
-   * a constructor and a representer, whose set-up (bean introspection, the JDK's logging) made
-   * reading roll's three-line settings file cost a no-op roll 40 ms. Neither the options nor the
-   * resolver is known to be thread-safe: one of each per thread.
-   */
-  private static final ThreadLocal<LoaderOptions> OPTIONS = ThreadLocal.withInitial(YamlDocument::options);
-  private static final ThreadLocal<Resolver> RESOLVER = ThreadLocal.withInitial(Resolver::new);
-
-  private static LoaderOptions options() {
-    LoaderOptions options = new LoaderOptions();
-    options.setMaxAliasesForCollections(20);
-    options.setNestingDepthLimit(32);
-    options.setAllowRecursiveKeys(false);
-    return options;
-  }
-
-  private static String describe(MarkedYAMLException e) {
-    String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-    String context = e.getContext();
-    return context == null ? problem : context + ": " + problem;
-  }
+  /** A config file (or manifest, or settings file) is at most 4 MiB, aliases included. */
+  public static final SafeYaml.Limits LIMITS = SafeYaml.Limits.of(4 << 20);
 
   private static Optional<String> decode(byte[] bytes, Problems problems) {
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()

@@ -182,6 +182,7 @@ public final class Api {
     Snapshot current = snapshots.current();
     Rejected rejected = snapshots.rejected();
     String fetchError = snapshots.lastFetchError();
+    String stale = snapshots.staleness();
     Map<String, Object> doc;
     int status;
     if (current == null) {
@@ -191,7 +192,7 @@ public final class Api {
           : fetchError != null ? fetchError : "the first commit is not loaded yet");
     } else {
       status = 200;
-      boolean degraded = rejected != null || fetchError != null;
+      boolean degraded = rejected != null || fetchError != null || stale != null;
       doc = Request.map("status", degraded ? "degraded" : "ok", "commit", current.commit(),
           "loaded_at", current.loadedAt().toString());
     }
@@ -201,6 +202,9 @@ public final class Api {
     }
     if (fetchError != null) {
       doc.put("fetch_error", fetchError);
+    }
+    if (stale != null) {
+      doc.put("stale", stale);
     }
     exchange.getResponseHeaders().put(COMMIT_HEADER, current == null ? "" : current.commit());
     Request request = new Request(exchange, snapshots);

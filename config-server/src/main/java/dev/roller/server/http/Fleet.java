@@ -26,7 +26,9 @@ final class Fleet {
     IN_SYNC("in sync"),
     DRIFTED("drifted"),
     FAILING("failing"),
-    NEVER_REPORTED("never reported");
+    NEVER_REPORTED("never reported"),
+    /** The stored report does not parse (written by an older server, or damaged in the store). */
+    UNREADABLE("report unreadable");
 
     final String label;
 
@@ -58,7 +60,12 @@ final class Fleet {
     if (bytes.isEmpty()) {
       return new Status(host, State.NEVER_REPORTED, digest, null);
     }
-    Object parsed = Render.parseYaml(bytes.get());
+    Object parsed;
+    try {
+      parsed = Render.parseYaml(bytes.get(), ReportViews.REPORT_LIMITS);
+    } catch (dev.roller.repo.parse.SafeYaml.Refused e) {
+      return new Status(host, State.UNREADABLE, digest, Map.of("error", "report unreadable: " + e.getMessage()));
+    }
     @SuppressWarnings("unchecked")
     Map<String, Object> report = parsed instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     String result = String.valueOf(report.get("result"));

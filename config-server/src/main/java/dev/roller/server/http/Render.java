@@ -3,6 +3,7 @@ package dev.roller.server.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.roller.repo.parse.SafeYaml;
 import java.nio.charset.StandardCharsets;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -45,8 +46,8 @@ public final class Render {
     return YAML.get().dump(document).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** A committed YAML file's contents as plain values (for JSON answers about files). */
-  static Object parseYaml(byte[] file) {
-    return YAML.get().load(new String(file, StandardCharsets.UTF_8));
+  /** YAML (or JSON) from outside as plain values, read by the one policy for that ({@link SafeYaml}). */
+  static Object parseYaml(byte[] bytes, SafeYaml.Limits limits) throws SafeYaml.Refused {
+    return SafeYaml.load(new String(bytes, StandardCharsets.UTF_8), limits);
   }
 }

@@ -76,7 +76,11 @@ final class RepoViews {
           + " (no " + kind.path(name) + " at " + s.commit() + ")");
     }
     if (r.format() == Render.Format.JSON) {
-      return Reply.document(s.commit(), Render.parseYaml(bytes));
+      try {
+        return Reply.document(s.commit(), Render.parseYaml(bytes, dev.roller.repo.parse.YamlDocument.LIMITS));
+      } catch (dev.roller.repo.parse.SafeYaml.Refused e) {
+        throw new IllegalStateException("a served file does not parse: " + e.getMessage(), e); // validated when loaded
+      }
     }
     return Reply.file(s.commit(), bytes);
   }

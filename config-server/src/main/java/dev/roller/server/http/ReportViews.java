@@ -17,7 +17,9 @@ import java.util.TreeMap;
 /** Reports from roll, a host's status against the repo, and the HTML fleet page. */
 final class ReportViews {
   static final Set<String> RESULTS = Set.of("applied", "unchanged", "rolled-back", "failed");
-  private static final int MAX_REPORT = 256 * 1024;
+  static final int MAX_REPORT = 256 * 1024;
+  /** A report and what its aliases expand to are at most {@link #MAX_REPORT}: an alias bomb is refused, not stored. */
+  static final dev.roller.repo.parse.SafeYaml.Limits REPORT_LIMITS = dev.roller.repo.parse.SafeYaml.Limits.of(MAX_REPORT);
 
   private final PackageStore store;
   private final Fleet fleet;
@@ -96,7 +98,7 @@ final class ReportViews {
     StringBuilder html = new StringBuilder(4096);
     html.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Roller fleet</title><style>")
         .append("body{font-family:sans-serif;margin:2em}td,th{padding:2px 10px;text-align:left}")
-        .append(".in-sync{color:#1a7f37}.drifted{color:#9a6700}.failing{color:#cf222e}.never-reported{color:#6e7781}")
+        .append(".in-sync{color:#1a7f37}.drifted{color:#9a6700}.failing{color:#cf222e}.never-reported{color:#6e7781}.report-unreadable{color:#cf222e}")
         .append("</style></head><body>\n<h1>Roller fleet</h1>\n<p>commit <code>").append(Html.escape(s.commit()))
         .append("</code>, ").append(s.repo().hosts().size()).append(" hosts</p>\n");
     Map<Fleet.State, Integer> counts = new TreeMap<>();
@@ -130,15 +132,15 @@ final class ReportViews {
       if (bytes.length > MAX_REPORT) {
         throw new ApiException(413, "a report is at most " + MAX_REPORT + " bytes");
       }
-      Object doc = Render.parseYaml(bytes);
+      Object doc = Render.parseYaml(bytes, REPORT_LIMITS);
       if (!(doc instanceof Map<?, ?> map)) {
         throw ApiException.badRequest("a report is a YAML or JSON mapping");
       }
       return map;
     } catch (IOException e) {
       throw ApiException.badRequest("cannot read the report: " + e.getMessage());
-    } catch (org.yaml.snakeyaml.error.YAMLException e) {
-      throw ApiException.badRequest("the report is not valid YAML or JSON: " + e.getMessage());
+    } catch (dev.roller.repo.parse.SafeYaml.Refused e) {
+      throw ApiException.badRequest("the report is refused (line " + e.line() + "): " + e.getMessage());
     }
   }
 }

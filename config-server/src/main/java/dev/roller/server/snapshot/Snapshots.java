@@ -18,8 +18,15 @@ import java.util.Map;
 public final class Snapshots {
   private static final int KEPT_REVISIONS = 16;
 
+  /** Turns a commit's tree into a validated repo: {@link ConfigRepo#load}, or a test's stand-in. */
+  public interface Loader {
+    ConfigRepo load(RepoTree tree) throws ConfigRepoException;
+  }
+
   private final RepoSource source;
   private final String branch;
+  private final Loader loader;
+  private volatile Instant lastFetched;
   private volatile Snapshot current;
   private volatile Rejected rejected;
   private volatile String lastFetchError;
@@ -33,8 +40,45 @@ public final class Snapshots {
   };
 
   public Snapshots(RepoSource source, String branch) {
+    this(source, branch, ConfigRepo::load);
+  }
+
+  public Snapshots(RepoSource source, String branch, Loader loader) {
     this.source = source;
     this.branch = branch;
+    this.loader = loader;
+  }
+
+  private final Instant created = Instant.now();
+  private volatile java.time.Duration poll;
+
+  /** Tells how often {@link #refresh} is meant to run, so {@link #staleness} can tell when it does not. */
+  public void pollEvery(java.time.Duration poll) {
+    this.poll = poll;
+  }
+
+  /**
+   * Why what is served may be out of date, or null: no fetch has succeeded for three polls (the
+   * remote is unreachable, or the poller is stuck).
+   */
+  public String staleness() {
+    java.time.Duration every = poll;
+    if (every == null) {
+      return null;
+    }
+    Instant last = lastFetched;
+    Instant since = last == null ? created : last;
+    java.time.Duration age = java.time.Duration.between(since, Instant.now());
+    if (age.compareTo(every.multipliedBy(3)) <= 0) {
+      return null;
+    }
+    return (last == null ? "no fetch has succeeded since start, " : "the last successful fetch was ")
+        + age.toSeconds() + " s ago (polling every " + every.toMillis() + " ms)";
+  }
+
+  /** When the branch was last fetched without error, or null if it never was. */
+  public Instant lastFetched() {
+    return lastFetched;
   }
 
   /** The snapshot served, or null before the first good commit. */
@@ -69,6 +113,7 @@ public final class Snapshots {
   public synchronized String refresh() {
     try {
       source.fetch();
+      lastFetched = Instant.now();
       lastFetchError = null;
       String head = source.git().resolve(branch);
       Snapshot served = current;
@@ -85,14 +130,24 @@ public final class Snapshots {
         if (e.problems().isEmpty()) {
           throw e;
         }
-        rejected = new Rejected(head, e.problems(), Instant.now());
-        rejectedCount.incrementAndGet();
+        reject(head, e.problems());
       }
     } catch (ConfigRepoException e) {
       lastFetchError = e.getMessage();
+    } catch (RuntimeException e) {
+      // Never out of here: an exception would cancel the poller's schedule for good.
+      lastFetchError = "cannot refresh: " + e;
+      System.err.println("config-server: " + lastFetchError);
     }
     Snapshot served = current;
     return served == null ? null : served.commit();
+  }
+
+  private void reject(String commit, java.util.List<dev.roller.repo.Problem> problems) {
+    rejected = new Rejected(commit, problems, Instant.now());
+    rejectedCount.incrementAndGet();
+    System.err.println("config-server: commit " + commit + " rejected: " + problems.get(0)
+        + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more; /health lists them)" : ""));
   }
 
   /**
@@ -131,7 +186,13 @@ public final class Snapshots {
 
   private Snapshot load(String commit) throws ConfigRepoException {
     RepoTree tree = source.git().read(commit);
-    ConfigRepo repo = ConfigRepo.load(tree);
+    ConfigRepo repo;
+    try {
+      repo = loader.load(tree);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new ConfigRepoException(java.util.List.of(new dev.roller.repo.Problem("(repo)", 1,
+          "cannot load commit " + commit + ": " + e)));
+    }
     Map<String, byte[]> files = new HashMap<>();
     for (RepoEntry entry : tree.entries()) {
       if (entry.type() == RepoEntry.Type.FILE) {
