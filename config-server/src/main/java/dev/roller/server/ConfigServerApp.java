@@ -9,6 +9,8 @@ import java.io.IOException;
 import dev.roller.server.http.Api;
 import dev.roller.server.snapshot.Snapshots;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import org.xnio.Options;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,13 +54,26 @@ public final class ConfigServerApp implements AutoCloseable {
   /** As above, with {@code workers} threads for requests that may block. */
   public static ConfigServerApp start(Snapshots snapshots, PackageStore store, String publishToken, Path uploads,
       String bind, int port, Duration poll, int workers) {
+    return start(snapshots, store, publishToken, uploads, bind, port, poll, ServerLimits.defaults().withWorkers(workers));
+  }
+
+  /** As above, with every resource limit given. */
+  public static ConfigServerApp start(Snapshots snapshots, PackageStore store, String publishToken, Path uploads,
+      String bind, int port, Duration poll, ServerLimits limits) {
     if (store instanceof CachingStore cache) {
       snapshots.onSwap(snapshot -> prefetch(snapshot, cache));
     }
     Api api = new Api(snapshots, store, publishToken, uploads, MAX_UPLOAD);
     Undertow undertow = Undertow.builder()
         .addHttpListener(port, bind)
-        .setWorkerThreads(workers)
+        .setWorkerThreads(limits.workers())
+        .setServerOption(UndertowOptions.IDLE_TIMEOUT, (int) limits.idleTimeout().toMillis())
+        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) limits.parseTimeout().toMillis())
+        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) limits.noRequestTimeout().toMillis())
+        // Past the high-water mark the listener stops accepting (new connections wait in the kernel's
+        // queue) instead of running out of file descriptors, where accept fails and nothing answers.
+        .setSocketOption(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
+        .setSocketOption(Options.CONNECTION_LOW_WATER, Math.max(1, limits.maxConnections() * 9 / 10))
         .setHandler(api.handler())
         .build();
     undertow.start();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.roller.pkg.store.FilesystemStore;
 import dev.roller.repo.ConfigRepo;
 import dev.roller.repo.TestRepo;
+import dev.roller.server.ServerLimits;
 import dev.roller.server.snapshot.RepoSource;
 import dev.roller.server.snapshot.Snapshots;
 import java.net.URI;
@@ -129,6 +130,44 @@ class UnderAttackTest {
         release.countDown();
         health = await(app, "/health", body -> body.contains("status: ok"));
         assertFalse(health.contains("stale"), health);
+      }
+    }
+  }
+
+  @Test
+  void idleConnectionsAreClosedAndHealthAnswersWhileTheyAreOpen() throws Exception {
+    try (TestRepo repo = TestRepo.minimal(dir.resolve("repo"))) {
+      repo.commit("good");
+      Snapshots snapshots = new Snapshots(RepoSource.open(repo.dir().toString(), dir.resolve("cache")), "main");
+      ServerLimits limits = ServerLimits.withIdle(Duration.ofSeconds(2), 5_000, 16);
+      try (ConfigServerApp app = ConfigServerApp.start(snapshots, new FilesystemStore(dir.resolve("store")), null,
+          dir.resolve("uploads"), "127.0.0.1", 0, Duration.ofHours(1), limits)) {
+        snapshots.refresh();
+        java.util.List<java.net.Socket> idle = new java.util.ArrayList<>();
+        try {
+          for (int i = 0; i < 2_000; i++) {
+            java.net.Socket socket = new java.net.Socket("127.0.0.1", app.port());
+            socket.setSoTimeout(20_000);
+            idle.add(socket);
+          }
+          // A slowloris: a request head that never ends.
+          java.net.Socket slow = new java.net.Socket("127.0.0.1", app.port());
+          slow.setSoTimeout(20_000);
+          slow.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          idle.add(slow);
+          HttpResponse<String> health = get(app, "/health");
+          assertEquals(200, health.statusCode(), health.body());
+          // Every idle connection is closed by the server once the timeout passes (read sees the end).
+          for (java.net.Socket socket : idle) {
+            int read = socket.getInputStream().read();
+            assertTrue(read == -1 || read == 'H', "closed (or answered 408 before closing)");
+          }
+        } finally {
+          for (java.net.Socket socket : idle) {
+            socket.close();
+          }
+        }
+        assertEquals(200, get(app, "/health").statusCode());
       }
     }
   }

@@ -9,10 +9,17 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
   static final int INVALID = 1;
   static final int USAGE = 2;
 
+  /** A server that cannot start where it was told to (the port is taken): one line, exit 2. */
+  static final class CannotStart extends Exception {
+    CannotStart(String message) {
+      super(message);
+    }
+  }
+
   @Override
   public int handleExecutionException(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
     String name = command.getCommandSpec().qualifiedName();
-    if (e instanceof ConfigRepoException) {
+    if (e instanceof ConfigRepoException || e instanceof CannotStart) {
       command.getErr().println(name + ": " + e.getMessage());
       return USAGE;
     }

@@ -7,6 +7,7 @@ import dev.roller.pkg.store.S3Settings;
 import dev.roller.pkg.store.S3Store;
 import dev.roller.repo.ConfigRepoException;
 import dev.roller.server.ConfigServerApp;
+import dev.roller.server.ServerLimits;
 import dev.roller.server.snapshot.RepoSource;
 import dev.roller.server.snapshot.Snapshots;
 import java.io.IOException;
@@ -50,6 +51,16 @@ final class ServeCommand implements Callable<Integer> {
       description = "How often to fetch new commits, e.g. 10s, 1m (default: ${DEFAULT-VALUE}).")
   String poll;
 
+  @Option(names = "--idle-timeout", defaultValue = "60s", paramLabel = "DURATION",
+      description = "Close a connection idle this long; a request's head gets at most this long, 10 s at most "
+          + "(default: ${DEFAULT-VALUE}).")
+  String idleTimeout;
+
+  @Option(names = "--max-connections", defaultValue = "" + ServerLimits.DEFAULT_MAX_CONNECTIONS, paramLabel = "N",
+      description = "Open connections kept at most; more wait in the kernel's queue (default: ${DEFAULT-VALUE}; "
+          + "keep it below the open-file limit).")
+  int maxConnections;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   StoreOptions store;
 
@@ -81,12 +92,19 @@ final class ServeCommand implements Callable<Integer> {
   Path tokenFile;
 
   @Override
-  public Integer call() throws ConfigRepoException, IOException, InterruptedException {
+  public Integer call() throws ConfigRepoException, IOException, InterruptedException, Failures.CannotStart {
     Duration every;
     try {
       every = dev.roller.pkg.manifest.Durations.parse(poll);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--poll: " + e.getMessage());
+    }
+    ServerLimits limits;
+    try {
+      limits = ServerLimits.withIdle(dev.roller.pkg.manifest.Durations.parse(idleTimeout), maxConnections,
+          ConfigServerApp.defaultWorkers());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--idle-timeout/--max-connections: " + e.getMessage());
     }
     String token = tokenFile == null ? null : Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
     if (token != null && token.length() < 16) {
@@ -110,7 +128,17 @@ final class ServeCommand implements Callable<Integer> {
     }
     RepoSource source = RepoSource.open(repo, cacheDir);
     Snapshots snapshots = new Snapshots(source, branch);
-    try (ConfigServerApp app = ConfigServerApp.start(snapshots, packages, token, state.resolve("uploads"), bind, port, every)) {
+    ConfigServerApp started;
+    try {
+      started = ConfigServerApp.start(snapshots, packages, token, state.resolve("uploads"), bind, port, every, limits);
+    } catch (RuntimeException e) {
+      if (e.getCause() instanceof java.net.BindException bind) {
+        throw new Failures.CannotStart(
+            "cannot listen on " + this.bind + ":" + port + ": " + bind.getMessage() + " (another server there? try --port)");
+      }
+      throw e;
+    }
+    try (ConfigServerApp app = started) {
       spec.commandLine().getOut().printf("config-server: serving %s (branch %s) on http://%s:%d/, packages in %s%s%n",
           repo, branch, bind, app.port(), where, token == null ? " (publishing off)" : "");
       spec.commandLine().getOut().flush();

@@ -103,4 +103,17 @@ class ValidateCommandTest {
       }
     }
   }
+
+  @Test
+  void servingOnAPortInUseSaysSoInOneLineAndExitsTwo(@TempDir Path dir) throws Exception {
+    try (dev.roller.repo.TestRepo repo = dev.roller.repo.TestRepo.minimal(dir.resolve("repo"));
+        java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      repo.commit("first");
+      Result r = run("serve", "--repo", repo.dir().toString(), "--packages-dir", dir.resolve("p").toString(),
+          "--bind", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()), "--cache-dir", dir.resolve("c").toString());
+      assertEquals(2, r.code(), r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertTrue(r.err().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), r.err());
+    }
+  }
 }
