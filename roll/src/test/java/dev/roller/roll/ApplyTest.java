@@ -164,6 +164,34 @@ class ApplyTest {
   }
 
   @Test
+  void aSpecThatFailedIsNotTriedAgainUntilItChangesOrRetry() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    Services.publish(server, "alpha", "2.0.0", "false");
+    hostclass("packages: {alpha: 2.0.0, beta: 1.0.0}\nparams: {greeting: hello}\n");
+    assertEquals(3, applier.apply(HOST, false).exitCode());
+    long alpha = Services.pid(layout, "alpha");
+    long beta = Services.pid(layout, "beta");
+
+    Outcome again = applier.apply(HOST, false);
+
+    assertEquals(1, again.exitCode(), again.message());
+    assertTrue(again.message().contains("failed here") && again.message().contains("--retry"), again.message());
+    assertEquals(alpha, Services.pid(layout, "alpha"), "nothing restarted");
+    assertEquals(beta, Services.pid(layout, "beta"));
+    assertEquals(List.of(0, 1, 2), new Generations(layout).list(), "no new generation built");
+    assertTrue(dev.roller.roll.apply.FailedSpec.rolledBack(layout.generation(2)).contains("health check of alpha failed"));
+
+    Outcome retried = applier.retry(true).apply(HOST, false);
+    assertEquals(3, retried.exitCode(), "--retry tries it: " + retried.message());
+    applier.retry(false);
+
+    hostclass("packages: {alpha: 1.0.0, beta: 1.0.0}\nparams: {greeting: fixed}\n");
+    Outcome fixed = applier.apply(HOST, false);
+    assertEquals(0, fixed.exitCode(), "a changed spec is applied: " + fixed.message());
+    assertFalse(Files.exists(layout.failedSpec()), "and the failure is forgotten");
+  }
+
+  @Test
   void aTemplateErrorStopsTheRollBeforeAnythingIsStopped() throws Exception {
     assertEquals(0, applier.apply(HOST, false).exitCode());
     long alpha = Services.pid(layout, "alpha");
@@ -205,6 +233,44 @@ class ApplyTest {
     assertEquals(2, outcome.generation());
     assertEquals("greeting=hello\n", Files.readString(layout.usrLocal().resolve("etc/alpha.conf")));
     assertEquals(List.of(), applier.verify(2, true));
+  }
+
+  @Test
+  void storeEntriesAreReadOnly() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    Path script = layout.usrLocal().resolve("bin/alpha").toRealPath();
+    assertEquals("r-xr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(script)));
+    Path store = layout.store();
+    try (var entries = Files.list(store)) {
+      for (Path entry : entries.filter(Files::isDirectory).toList()) {
+        assertEquals("r-xr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(entry)));
+        assertEquals("r--r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(entry.resolve(".roller/package.yml"))));
+      }
+    }
+  }
+
+  @Test
+  void aHandEditThroughAHardLinkIntoTheStoreIsRepairedFromTheTarball() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    Path script = layout.usrLocal().resolve("bin/beta");
+    String original = Files.readString(script);
+    // Root can write a read-only file: this changes the store entry every generation links to.
+    Files.writeString(script, "echo tampered\n", java.nio.file.StandardOpenOption.APPEND);
+    try (var cached = Files.list(layout.cache())) {
+      for (Path tarball : cached.toList()) {
+        Files.delete(tarball); // and the cache lost its tarballs: they are downloaded again
+      }
+    }
+
+    Outcome outcome = applier.apply(HOST, false);
+
+    assertEquals("applied", outcome.result(), outcome.message());
+    assertEquals(2, outcome.generation());
+    assertEquals(List.of(), applier.verify(2, true), "the new generation verifies");
+    assertEquals(original, Files.readString(layout.usrLocal().resolve("bin/beta")));
+    assertEquals("unchanged", applier.apply(HOST, false).result(), "and the next roll has nothing to do");
+    assertEquals(List.of(0, 1, 2), new Generations(layout).list());
   }
 
   @Test

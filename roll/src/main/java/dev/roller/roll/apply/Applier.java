@@ -71,6 +71,7 @@ public final class Applier {
   private Progress progress = Progress.NONE;
   private Duration lockWait = Duration.ofMinutes(10);
   private Confirm confirm;
+  private boolean retry;
 
   /** Asked, with the plan, before a change is applied (roll apply on a terminal without --yes). */
   public interface Confirm {
@@ -99,6 +100,12 @@ public final class Applier {
 
   public Applier confirm(Confirm confirm) {
     this.confirm = confirm;
+    return this;
+  }
+
+  /** {@code apply --retry}: apply the spec even if it failed here before. */
+  public Applier retry(boolean retry) {
+    this.retry = retry;
     return this;
   }
 
@@ -143,6 +150,7 @@ public final class Applier {
   private Outcome applyLocked(String host, boolean restartAll) throws RollException, IOException {
     int from = base();
     HostSpec spec = null;
+    boolean damaged = false; // the current tree does not verify: its damage may be in the shared store
     GenerationBuilder.Digest known = restartAll ? null : GenerationBuilder.Digest.read(layout.generation(from));
     if (known != null) {
       // The no-op fast path: ask with the spec digest this generation has; a 304 means nothing
@@ -161,6 +169,7 @@ public final class Applier {
         }
         log.warn("generation " + from + " has the spec but its tree does not verify (" + problems.get(0)
             + (problems.size() > 1 ? " and " + (problems.size() - 1) + " more" : "") + "): building a fresh one");
+        damaged = true;
       } else {
         spec = answer.spec();
       }
@@ -170,6 +179,14 @@ public final class Applier {
       spec = client.spec(host);
     }
     pause.at("fetched");
+    String digest = GenerationRecord.digest(spec);
+    FailedSpec failed = FailedSpec.read(layout.failedSpec());
+    if (failed != null && failed.digest().equals(digest) && !retry) {
+      return Outcome.failed("not applied: this spec (commit " + shortCommit(spec.commit()) + ") failed here at " + failed.at()
+          + " and was rolled back from generation " + failed.generation() + ": " + failed.error()
+          + "; roll tries it again when the spec changes, or with 'roll apply --retry' (host untouched: still on generation "
+          + from + ")", from);
+    }
     // A generation built before its digest file existed: compare the digest the long way.
     if (!restartAll && known == null && fromRec != null && fromRec.specDigest().equals(GenerationRecord.digest(spec))) {
       List<String> problems = verify(from, fromRec, false);
@@ -181,15 +198,15 @@ public final class Applier {
       }
       log.warn("generation " + from + " has the spec but its tree does not verify (" + problems.get(0)
           + (problems.size() > 1 ? " and " + (problems.size() - 1) + " more" : "") + "): building a fresh one");
+      damaged = true;
     }
     int to;
     GenerationBuilder.Built built;
     try {
-      Map<HostSpec.Package, Path> trees = fetch(spec);
       to = generations.next();
       new Journal("apply", from, to, Journal.Phase.BUILDING, List.of(), List.of(), List.of()).write(layout.journal());
       pause.at("building");
-      built = new GenerationBuilder(layout, generations).build(spec, trees, to);
+      built = buildVerified(spec, to, damaged);
     } catch (RollException | IOException e) {
       Journal.clear(layout.journal());
       String message = e.getMessage() + " (host untouched: still on generation " + from + ")";
@@ -204,6 +221,7 @@ public final class Applier {
       return Outcome.failed("not applied: declined (host untouched: still on generation " + from + ")", from);
     }
     Outcome outcome = transition("apply", from, fromRec, to, built.record(), plan);
+    remember(outcome, digest, spec.commit(), to);
     // The report and gc are independent: the report goes out while gc removes old trees.
     Thread reporter = null;
     if (client != null) {
@@ -235,6 +253,20 @@ public final class Applier {
       }
     }
     return outcome;
+  }
+
+  /** Records a rolled-back spec so it is not tried again; forgets it once a spec applies. */
+  private void remember(Outcome outcome, String digest, String commit, int to) {
+    try {
+      if (outcome.exitCode() == Outcome.ROLLED_BACK) {
+        new FailedSpec(digest, commit, Stamps.now(), to, outcome.message().replace('\n', ' '))
+            .write(layout.failedSpec(), layout.generation(to));
+      } else if (outcome.exitCode() == Outcome.OK) {
+        FailedSpec.clear(layout.failedSpec());
+      }
+    } catch (IOException e) {
+      log.warn("cannot record the outcome in " + layout.failedSpec() + ": " + e.getMessage());
+    }
   }
 
   /** What {@code roll plan} shows: the plan from the current generation to the spec's, and rendered-file diffs. */
@@ -515,19 +547,51 @@ public final class Applier {
     return out;
   }
 
+  /**
+   * Builds generation {@code to} and checks it against its index before anything uses it: a tree
+   * that does not verify is never switched to. The first time one does not, the damage is in the
+   * store (a write through a hard link): the store's entries are checked, the damaged ones
+   * unpacked again, and the generation built once more.
+   */
+  private GenerationBuilder.Built buildVerified(HostSpec spec, int to, boolean repair) throws RollException, IOException {
+    for (int attempt = 0; ; attempt++) {
+      Map<HostSpec.Package, Path> trees = fetch(spec, repair);
+      GenerationBuilder.Built built = new GenerationBuilder(layout, generations).build(spec, trees, to);
+      List<String> problems = quickVerify(to, built.record().packages().stream().map(GenerationRecord.Pkg::sha256).toList());
+      if (problems.isEmpty()) {
+        return built;
+      }
+      generations.delete(to);
+      if (repair || attempt > 0) {
+        throw new RollException("the new generation " + to + " does not verify (" + problems.get(0)
+            + (problems.size() > 1 ? " and " + (problems.size() - 1) + " more" : "") + ") even after its packages were "
+            + "unpacked again: check " + layout.store() + " and the disk");
+      }
+      log.warn("the new generation " + to + " does not verify (" + problems.get(0) + "): checking the store");
+      repair = true;
+    }
+  }
+
   /** Downloads and unpacks the spec's packages. */
   private Map<HostSpec.Package, Path> fetch(HostSpec spec) throws RollException {
+    return fetch(spec, false);
+  }
+
+  /** As above; with {@code repair}, damaged store entries are found and unpacked again. */
+  private Map<HostSpec.Package, Path> fetch(HostSpec spec, boolean repair) throws RollException {
     LocalPackages store = new LocalPackages(layout, client);
     List<HostSpec.Package> missing = spec.packages().stream().filter(p -> !store.has(p)).toList();
     if (!missing.isEmpty()) {
       progress.start(missing.size(), missing.stream().mapToLong(HostSpec.Package::size).sum());
     }
     try {
-      return store.ensure(spec.packages(), p -> {
+      Map<HostSpec.Package, Path> trees = store.ensure(spec.packages(), p -> {
         if (missing.contains(p)) {
           progress.ready(p);
         }
-      });
+      }, repair);
+      store.repaired().forEach(log::warn);
+      return trees;
     } finally {
       if (!missing.isEmpty()) {
         progress.done();

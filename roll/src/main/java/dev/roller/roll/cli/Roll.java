@@ -131,14 +131,19 @@ public final class Roll implements Callable<Integer> {
             return null;
           }
         }
-        case "--restart-all", "--yes" -> {
-          if (value != null || (name.equals("--yes") ? apply.yes : apply.restartAll)) {
+        case "--restart-all", "--yes", "--retry" -> {
+          boolean seen = switch (name) {
+            case "--yes" -> apply.yes;
+            case "--retry" -> apply.retry;
+            default -> apply.restartAll;
+          };
+          if (value != null || seen) {
             return null;
           }
-          if (name.equals("--yes")) {
-            apply.yes = true;
-          } else {
-            apply.restartAll = true;
+          switch (name) {
+            case "--yes" -> apply.yes = true;
+            case "--retry" -> apply.retry = true;
+            default -> apply.restartAll = true;
           }
         }
         case "--root", "--host", "--config-server", "--wait" -> {
@@ -217,7 +222,7 @@ public final class Roll implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "FQDN", description = "This host's name in the repo. Default: host in roll.yml, then the machine's FQDN.")
     String hostName;
 
-    @Option(names = "--wait", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--wait", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "10m",
         description = "How long to wait for another roll to finish (default: ${DEFAULT-VALUE}).")
     Duration wait = Duration.ofMinutes(10);
   }
@@ -229,6 +234,10 @@ public final class Roll implements Callable<Integer> {
 
     @Option(names = "--yes", description = "Do not ask before applying (roll asks only on a terminal).")
     boolean yes;
+
+    @Option(names = "--retry", description = "Apply the spec even if it failed here and was rolled back (roll does not "
+        + "try a failed spec again until it changes).")
+    boolean retry;
   }
 
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
@@ -421,7 +430,7 @@ public final class Roll implements Callable<Integer> {
             return answer != null && answer.strip().toLowerCase(java.util.Locale.ROOT).startsWith("y");
           });
         }
-        return end(applier.apply(settings.host(), apply.restartAll), log);
+        return end(applier.retry(apply.retry).apply(settings.host(), apply.restartAll), log);
       });
     } catch (Exception e) {
       err.println("roll: error: " + e.getMessage());
@@ -467,6 +476,12 @@ public final class Roll implements Callable<Integer> {
     GenerationRecord rec = GenerationRecord.read(layout.generation(current.getAsInt()));
     out.println("host: " + (rec == null ? settings.host() : rec.host()));
     out.println("generation: " + current.getAsInt());
+    dev.roller.roll.apply.FailedSpec failed = dev.roller.roll.apply.FailedSpec.read(layout.failedSpec());
+    if (failed != null) {
+      out.println("last attempt: failed at " + failed.at() + ", commit " + failed.commit() + ", generation "
+          + failed.generation() + " rolled back: " + failed.error());
+      out.println("  (not tried again until the spec changes, or 'roll apply --retry')");
+    }
     if (rec == null) {
       out.println("  (this host's own /usr/local from before roll)");
       return Outcome.OK;
@@ -511,8 +526,10 @@ public final class Roll implements Callable<Integer> {
       if (rec == null) {
         out.println(mark + n + "  this host's own /usr/local from before roll");
       } else {
+        String rolledBack = dev.roller.roll.apply.FailedSpec.rolledBack(layout.generation(n));
         out.println(mark + n + "  " + rec.builtAt() + "  commit " + (rec.commit() == null ? "unknown" : rec.commit().substring(0, 12))
-            + "  " + String.join(" ", rec.packages().stream().map(p -> p.ref().toString()).toList()));
+            + "  " + String.join(" ", rec.packages().stream().map(p -> p.ref().toString()).toList())
+            + (rolledBack == null ? "" : "  ROLLED BACK " + rolledBack));
       }
     }
     return Outcome.OK;

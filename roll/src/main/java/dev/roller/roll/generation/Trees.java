@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -24,13 +25,18 @@ public final class Trees {
     if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && removedByRm(dir)) {
       return;
     }
+    List<Path> all;
     try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        if (!Files.isSymbolicLink(p) && Files.isDirectory(p)) {
-          p.toFile().setWritable(true, true);
-        }
-        Files.deleteIfExists(p);
+      all = walk.toList();
+    }
+    for (Path p : all) {
+      // Read-only folders (the store's) would keep their children: make each writable first.
+      if (!Files.isSymbolicLink(p) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        p.toFile().setWritable(true, true);
       }
+    }
+    for (Path p : all.stream().sorted(Comparator.reverseOrder()).toList()) {
+      Files.deleteIfExists(p);
     }
   }
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
  * var/lib/roller/store/SHA256.files  its file index (sha256 of each file when unpacked)
  * var/cache/roller/SHA256.tar.gz     downloaded tarballs
  * var/lib/roller/lock, journal       one roll at a time; what a roll was doing if it died
+ * var/lib/roller/failed              the spec that failed here (not tried again until it changes)
  * var/lib/roller/run/                pid files of services
  * var/log/roller/                    roll's log and each service's output
  * etc/roller/roll.yml                this host's settings
@@ -64,6 +65,11 @@ public record HostLayout(Path root) {
 
   public Path lock() {
     return root.resolve("var/lib/roller/lock");
+  }
+
+  /** The spec that failed on this host and was rolled back: see {@code FailedSpec}. */
+  public Path failedSpec() {
+    return root.resolve("var/lib/roller/failed");
   }
 
   public Path journal() {

@@ -7,6 +7,7 @@ import dev.roller.roll.fetch.ConfigServerClient;
 import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.spec.HostSpec;
 import dev.roller.roll.verify.FileIndex;
+import dev.roller.roll.verify.Verifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -29,6 +30,11 @@ import java.util.function.Consumer;
  * (every extraction rule applied; the entry appears only when complete), with the sha256 of each
  * of its files in {@code store/<sha256>.files}. An entry's name is its content's sha256, so an
  * existing one is never fetched again.
+ *
+ * <p>Entries are read-only (files 0444 or 0555, folders 0555): generations hard-link their files,
+ * so a write through {@code /usr/local} would change the store, and every generation built from it.
+ * Root can still write; {@link #ensure} with {@code repair} then checks each entry against its index
+ * and unpacks a damaged one again from the cached tarball (downloaded again if the cache lost it).
  */
 public final class LocalPackages {
   private static final int PARALLEL_DOWNLOADS = 4;
@@ -52,6 +58,16 @@ public final class LocalPackages {
    */
   public Map<HostSpec.Package, Path> ensure(List<HostSpec.Package> packages, Consumer<HostSpec.Package> progress)
       throws RollException {
+    return ensure(packages, progress, false);
+  }
+
+  /**
+   * As above; with {@code repair}, each entry already in the store is first checked file by file
+   * against its index, and one that differs is unpacked again (what roll does when the current
+   * generation does not verify: its damage may be in the shared store).
+   */
+  public Map<HostSpec.Package, Path> ensure(List<HostSpec.Package> packages, Consumer<HostSpec.Package> progress,
+      boolean repair) throws RollException {
     SafeExtractor.Limits limits = SafeExtractor.Limits.DEFAULT;
     try {
       SafeExtractor.removeLeftovers(layout.store());
@@ -63,6 +79,9 @@ public final class LocalPackages {
       List<Future<Path>> work = new ArrayList<>();
       for (HostSpec.Package p : packages) {
         work.add(pool.submit(() -> {
+          if (repair) {
+            repair(p);
+          }
           Path tree = ensure(p, limits);
           progress.accept(p);
           return tree;
@@ -94,12 +113,70 @@ public final class LocalPackages {
     Path index = layout.storeIndex(p.sha256());
     if (!Files.isRegularFile(index)) {
       try {
+        readOnly(tree);
         FileIndex.write(index, FileIndex.of(tree, Set.of(".roller")));
       } catch (IOException e) {
         throw new RollException("cannot index " + tree + ": " + e.getMessage(), e);
       }
     }
     return tree;
+  }
+
+  /** What {@link #repair} found and mended, for the log: one line per damaged entry. */
+  private final List<String> repaired = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  /** The entries {@link #ensure} unpacked again because they did not match their index. */
+  public List<String> repaired() {
+    return List.copyOf(repaired);
+  }
+
+  /** Drops {@code p}'s entry if a file in it differs from its index, so {@link #ensure} unpacks it again. */
+  private void repair(HostSpec.Package p) throws RollException {
+    Path tree = layout.storeEntry(p.sha256());
+    Path index = layout.storeIndex(p.sha256());
+    if (!Files.isDirectory(tree, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(index)) {
+      return;
+    }
+    try {
+      List<String> problems = Verifier.check(tree, FileIndex.read(index), true).stream()
+          .filter(problem -> !problem.startsWith("added: .roller")).toList();
+      if (problems.isEmpty()) {
+        return;
+      }
+      repaired.add(p.ref() + " in the store was damaged (" + problems.get(0)
+          + (problems.size() > 1 ? " and " + (problems.size() - 1) + " more" : "") + "): unpacked again");
+      Files.delete(index);
+      dev.roller.roll.generation.Trees.delete(tree);
+    } catch (IOException e) {
+      throw new RollException("cannot check " + p.ref() + " in " + tree + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Takes every write bit off a freshly unpacked entry: files 0444 or 0555, folders 0555. */
+  static void readOnly(Path tree) throws IOException {
+    List<Path> dirs = new ArrayList<>();
+    try (java.util.stream.Stream<Path> walk = Files.walk(tree)) {
+      for (Path path : (Iterable<Path>) walk::iterator) {
+        if (Files.isSymbolicLink(path)) {
+          continue;
+        }
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+          dirs.add(path);
+          continue;
+        }
+        Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+        if (mode.remove(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)
+            | mode.remove(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+            | mode.remove(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+          Files.setPosixFilePermissions(path, mode);
+        }
+      }
+    }
+    // Folders last, deepest first: a folder made read-only first would keep its children from changing.
+    java.util.Collections.reverse(dirs);
+    for (Path dir : dirs) {
+      Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+    }
   }
 
   private void unpack(HostSpec.Package p, SafeExtractor.Limits limits, Path tree) throws RollException {

@@ -19,12 +19,13 @@ class PlainApplyTest {
       List.of("--yes"),
       List.of("apply", "--root", "/tmp/h", "--host", "a.b.example.com", "--config-server", "http://x:1/", "--yes"),
       List.of("--root=/tmp/h", "--config-server=http://x:1/", "--config-server", "http://y:2/", "--restart-all"),
-      List.of("--wait", "30s", "--host=web1.dc1.example.com"));
+      List.of("--wait", "30s", "--host=web1.dc1.example.com"),
+      List.of("apply", "--retry", "--yes"));
 
   private static final List<List<String>> NOT_PLAIN = List.of(
       List.of("--help"), List.of("status"), List.of("--root"), List.of("--root", "--yes"), List.of("--wait", "soon"),
       List.of("--yes", "--yes"), List.of("--host", "a", "--host", "b"), List.of("--bogus"), List.of("x", "apply"),
-      List.of("--yes=true"), List.of("-V"));
+      List.of("--yes=true"), List.of("-V"), List.of("--retry", "--retry"));
 
   @Test
   void plainCommandLinesReadAsPicocliReadsThem() {
@@ -50,6 +51,7 @@ class PlainApplyTest {
       assertEquals(host.wait, h.wait, args.toString());
       assertEquals(apply.yes, a.yes, args.toString());
       assertEquals(apply.restartAll, a.restartAll, args.toString());
+      assertEquals(apply.retry, a.retry, args.toString());
     }
   }
 
