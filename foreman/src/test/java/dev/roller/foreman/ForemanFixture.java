@@ -1,6 +1,5 @@
 package dev.roller.foreman;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.roller.foreman.cli.Foreman;
 import dev.roller.pkg.store.FilesystemStore;
@@ -42,7 +41,7 @@ abstract class ForemanFixture {
 
   @BeforeEach
   void start() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "foreman's tests run the account tools as root");
+    Needs.require("root".equals(System.getProperty("user.name")), "foreman's tests run the account tools as root");
     repo = TestRepo.minimal(dir.resolve("repo"));
     repo.write("users/alice.yml", """
         uid: 52001

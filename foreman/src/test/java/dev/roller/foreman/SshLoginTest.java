@@ -3,7 +3,6 @@ package dev.roller.foreman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -44,7 +43,7 @@ class SshLoginTest extends ForemanFixture {
   @Test
   void sshdAcceptsTheSyncedKeyAndRefusesItOnceTheUserIsRemoved() throws Exception {
     for (String tool : List.of("/usr/sbin/sshd", "/usr/bin/ssh", "/usr/bin/ssh-keygen", "/usr/bin/unshare")) {
-      assumeTrue(Files.isExecutable(Path.of(tool)), tool + " (Debian's openssh-server, util-linux) is installed by .ci/run");
+      Needs.require(Files.isExecutable(Path.of(tool)), tool + " (Debian's openssh-server, util-linux) is installed by .ci/run");
     }
     int[] exit = new int[1];
     Path key = dir.resolve("id_ed25519");

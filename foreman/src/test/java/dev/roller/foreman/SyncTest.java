@@ -49,6 +49,8 @@ class SyncTest extends ForemanFixture {
     assertTrue(out.contains("would: user alice: created (uid 52001)"), out);
     assertTrue(out.contains("would: group rollerdev: created"), out);
     assertTrue(out.contains("would: sudoers: etc/sudoers.d/roller-foreman written"), out);
+    assertTrue(out.contains("+++ b/home/alice/.ssh/authorized_keys") && out.contains("+" + ALICE_KEY), "content shown: " + out);
+    assertTrue(out.contains("+export EDITOR=vi"), out);
     assertEquals(new String(passwd), Files.readString(root.resolve("etc/passwd")));
     assertFalse(Files.exists(root.resolve("var/lib/roller/foreman.yml")));
   }

@@ -152,6 +152,7 @@ public final class Foreman implements Runnable {
       Sync.Report report = new Sync(root, dryRun, remove).run(accounts);
       String prefix = dryRun ? "would: " : "";
       report.changes().forEach(c -> out.println(prefix + c));
+      report.diffs().forEach(out::print);
       report.failures().forEach(f -> err.println("foreman: " + f));
       if (report.changes().isEmpty() && report.failures().isEmpty()) {
         out.println("in sync: " + accounts.size() + " account" + (accounts.size() == 1 ? "" : "s") + " for " + name);

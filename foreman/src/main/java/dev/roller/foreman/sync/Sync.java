@@ -27,7 +27,7 @@ import java.util.TreeSet;
  */
 public final class Sync {
   /** What a sync did (or, dry, would do): one line per change, one per account it could not sync. */
-  public record Report(List<String> changes, List<String> failures) {
+  public record Report(List<String> changes, List<String> failures, List<String> diffs) {
     public boolean inSync() {
       return changes.isEmpty() && failures.isEmpty();
     }
@@ -41,6 +41,7 @@ public final class Sync {
   private final Tools tools;
   private final List<String> changes = new ArrayList<>();
   private final List<String> failures = new ArrayList<>();
+  private final List<String> diffs = new ArrayList<>();
   private boolean dirty;
   private final java.util.Map<String, Boolean> shells = new java.util.HashMap<>();
 
@@ -108,7 +109,7 @@ public final class Sync {
     } catch (IOException e) {
       failures.add("sudoers: " + e.getMessage());
     }
-    return new Report(List.copyOf(changes), List.copyOf(failures));
+    return new Report(List.copyOf(changes), List.copyOf(failures), List.copyOf(diffs));
   }
 
   /** Why {@code a} cannot be synced, or null. */
@@ -150,6 +151,7 @@ public final class Sync {
         state.save();
       });
       if (dryRun) {
+        wouldWriteHome(a, root.resolve("home").resolve(a.login())); // useradd -m makes /home/<login>
         return;
       }
       e = Passwd.read(root).user(a.login());
@@ -179,31 +181,45 @@ public final class Sync {
       }
     }
     Path home = root.resolve(e.home().substring(1));
-    int uid = e.uid();
-    int gid = e.gid();
-    Path ssh = home.resolve(".ssh");
+    if (dryRun && !Files.isDirectory(home, LinkOption.NOFOLLOW_LINKS)) {
+      wouldWriteHome(a, home);
+      return;
+    }
+    try (HomeFiles files = HomeFiles.open(home, e.uid(), e.gid())) {
+      String keys = a.keys().isEmpty() ? "" : String.join("\n", a.keys()) + "\n";
+      write(a.login(), files, home, true, "authorized_keys", keys, "rw-------");
+      for (var f : a.files().entrySet()) {
+        write(a.login(), files, home, false, f.getKey(), f.getValue(), "rw-r--r--");
+      }
+      java.util.TreeSet<String> had = state.files.getOrDefault(a.login(), new java.util.TreeSet<>());
+      for (String name : had) {
+        if (!a.files().containsKey(name) && files.exists(false, name)) {
+          change("user " + a.login() + ": " + root.relativize(home.resolve(name)) + " removed (dropped from the repo)",
+              () -> files.delete(false, name));
+        }
+      }
+      java.util.TreeSet<String> now = new java.util.TreeSet<>(a.files().keySet());
+      if (!now.equals(had) && !dryRun) {
+        if (now.isEmpty()) {
+          state.files.remove(a.login());
+        } else {
+          state.files.put(a.login(), now);
+        }
+        state.save();
+      }
+    }
+  }
+
+  /** A dry run of an account without a home yet: everything would be written, shown as diffs from nothing. */
+  private void wouldWriteHome(Account a, Path home) {
     String keys = a.keys().isEmpty() ? "" : String.join("\n", a.keys()) + "\n";
-    write(a.login(), ssh.resolve("authorized_keys"), keys, "rw-------", uid, gid, ssh);
-    for (var f : a.files().entrySet()) {
-      write(a.login(), home.resolve(f.getKey()), f.getValue(), "rw-r--r--", uid, gid, null);
-    }
-    java.util.TreeSet<String> had = state.files.getOrDefault(a.login(), new java.util.TreeSet<>());
-    for (String name : had) {
-      Path dropped = home.resolve(name);
-      if (!a.files().containsKey(name) && Files.exists(dropped, LinkOption.NOFOLLOW_LINKS)) {
-        change("user " + a.login() + ": " + root.relativize(dropped) + " removed (dropped from the repo)",
-            () -> Files.delete(dropped));
-      }
-    }
-    java.util.TreeSet<String> now = new java.util.TreeSet<>(a.files().keySet());
-    if (!now.equals(had) && !dryRun) {
-      if (now.isEmpty()) {
-        state.files.remove(a.login());
-      } else {
-        state.files.put(a.login(), now);
-      }
-      state.save();
-    }
+    java.util.Map<Path, String> files = new java.util.LinkedHashMap<>();
+    files.put(home.resolve(".ssh/authorized_keys"), keys);
+    a.files().forEach((name, text) -> files.put(home.resolve(name), text));
+    files.forEach((file, text) -> {
+      changes.add("user " + a.login() + ": " + root.relativize(file) + " written");
+      diffs.add(diff(root.relativize(file).toString(), "", text));
+    });
   }
 
   /** An account gone from the repo: locked, keys removed; with --remove, deleted. */
@@ -228,9 +244,14 @@ public final class Sync {
     if (!passwd.expired(login)) {
       change("user " + login + ": locked (removed from the repo)", () -> tools.usermod(login, "-e", "1"));
     }
-    Path keys = root.resolve(e.home().substring(1)).resolve(".ssh/authorized_keys");
-    if (Files.exists(keys, LinkOption.NOFOLLOW_LINKS)) {
-      change("user " + login + ": authorized_keys removed", () -> Files.delete(keys));
+    Path home = root.resolve(e.home().substring(1));
+    if (!Files.isDirectory(home, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (HomeFiles files = HomeFiles.open(home, e.uid(), e.gid())) {
+      if (files.exists(true, "authorized_keys")) {
+        change("user " + login + ": authorized_keys removed", () -> files.delete(true, "authorized_keys"));
+      }
     }
   }
 
@@ -279,33 +300,30 @@ public final class Sync {
     });
   }
 
-  /** Writes {@code text} to {@code file} if it differs: a temporary sibling, owned and moded, renamed over it. */
-  private void write(String login, Path file, String text, String mode, int uid, int gid, Path dir) throws IOException {
-    boolean same = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-        && Files.readString(file, StandardCharsets.UTF_8).equals(text)
-        && PosixFilePermissions.toString(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS)).equals(mode)
-        && ((Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS)) == uid;
-    if (same) {
-      return;
+  /** Writes {@code text} to {@code name} in the home (or its .ssh) if it differs, through {@link HomeFiles}. */
+  private void write(String login, HomeFiles files, Path home, boolean ssh, String name, String text, String mode) {
+    Path file = ssh ? home.resolve(".ssh").resolve(name) : home.resolve(name);
+    try {
+      if (files.holds(ssh, name, text, mode)) {
+        return;
+      }
+      if (dryRun) {
+        diffs.add(diff(root.relativize(file).toString(), files.read(ssh, name), text));
+        changes.add("user " + login + ": " + root.relativize(file) + " written");
+        return;
+      }
+      dirty = true;
+      files.write(ssh, name, text, mode);
+      changes.add("user " + login + ": " + root.relativize(file) + " written");
+    } catch (IOException e) {
+      // One file that cannot be written (a planted link, a foreign .ssh) does not stop the others.
+      failures.add(login + ": " + root.relativize(file) + " not written: " + e.getMessage());
     }
-    change("user " + login + ": " + root.relativize(file) + " written", () -> {
-      if (dir != null && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        Files.setAttribute(dir, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(dir, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
-      }
-      if (Files.isSymbolicLink(file.getParent())) {
-        throw new IOException(file.getParent() + " is a symbolic link; not writing through it");
-      }
-      Path temp = file.resolveSibling("." + file.getFileName() + ".foreman.tmp");
-      Files.deleteIfExists(temp);
-      Files.writeString(temp, text, StandardCharsets.UTF_8);
-      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(mode));
-      Files.setAttribute(temp, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-      Files.setAttribute(temp, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    });
+  }
+
+  /** A unified diff of what a dry run would write (for --dry-run, like a check mode with diffs). */
+  private static String diff(String path, String before, String after) {
+    return dev.roller.repo.source.History.diffTexts(before, "a/" + path, after, "b/" + path);
   }
 
   private interface Step {
