@@ -3,6 +3,7 @@ package dev.roller.repo.parse;
 import dev.roller.repo.model.Datacenter;
 import dev.roller.repo.model.Host;
 import dev.roller.repo.model.Hostclass;
+import dev.roller.repo.model.AccountRules;
 import dev.roller.repo.model.NameRule;
 import dev.roller.repo.model.Origin;
 import dev.roller.repo.model.SshKey;
@@ -69,17 +70,16 @@ public final class ObjectParser {
 
   private static User user(String login, Fields f, Map<String, Integer> lines, Problems p) {
     Integer uid = f.requiredInt("uid");
-    if (uid != null && uid < 1) {
-      p.add(f.line("uid"), "uid " + uid + " is not allowed: expected a number of 1 or more (0 is root)");
+    if (uid != null && AccountRules.uidProblem(uid) != null) {
+      p.add(f.line("uid"), AccountRules.uidProblem(uid));
     }
     String comment = f.optionalText("comment", "");
-    if (comment != null && (comment.contains(":") || comment.contains("\n"))) {
-      p.add(f.line("comment"), "'comment' cannot contain ':' or a line break (it goes into /etc/passwd)");
+    if (comment != null && AccountRules.commentProblem(comment) != null) {
+      p.add(f.line("comment"), AccountRules.commentProblem(comment));
     }
     String shell = f.optionalText("shell", User.DEFAULT_SHELL);
-    if (shell != null && (!shell.startsWith("/") || shell.contains("..") || shell.contains(":")
-        || shell.chars().anyMatch(c -> c < 0x20))) {
-      p.add(f.line("shell"), "'shell' must be an absolute path such as /bin/bash, got " + NameRule.quote(shell));
+    if (shell != null && AccountRules.shellProblem(shell) != null) {
+      p.add(f.line("shell"), AccountRules.shellProblem(shell));
     }
     List<String> groups = f.textList("groups", NameRule.GROUP, Set.of());
     List<String> keys = f.textList("ssh_keys", null, Set.of());

@@ -148,7 +148,9 @@ public final class Foreman implements Runnable {
         err.println("foreman: error: " + NameRule.quote(name) + " is not a fully qualified host name (give --host FQDN)");
         return 2;
       }
-      List<Account> accounts = new UsersClient(uris).users(name);
+      Account.Parsed parsed = new UsersClient(uris, line -> err.println("foreman: warning: " + line)).users(name);
+      List<Account> accounts = parsed.accounts();
+      parsed.unreadable().forEach(u -> err.println("foreman: " + u));
       Sync.Report report = new Sync(root, dryRun, remove).run(accounts);
       String prefix = dryRun ? "would: " : "";
       report.changes().forEach(c -> out.println(prefix + c));
@@ -158,7 +160,7 @@ public final class Foreman implements Runnable {
         out.println("in sync: " + accounts.size() + " account" + (accounts.size() == 1 ? "" : "s") + " for " + name);
       }
       out.flush();
-      return report.failures().isEmpty() ? 0 : 1;
+      return report.failures().isEmpty() && parsed.unreadable().isEmpty() ? 0 : 1;
     }
 
     static Map<?, ?> settings(Path root) throws IOException {

@@ -1,5 +1,6 @@
 package dev.roller.foreman.sync;
 
+import dev.roller.repo.model.AccountRules;
 import dev.roller.repo.model.NameRule;
 import dev.roller.repo.model.SshKey;
 import java.io.IOException;
@@ -58,8 +59,15 @@ public final class Sync {
     dirty = false;
     List<Account> valid = new ArrayList<>();
     Set<String> skipped = new TreeSet<>();
+    Set<String> seen = new java.util.HashSet<>();
+    Set<String> listedTwice = new java.util.HashSet<>();
     for (Account a : wanted) {
-      String problem = problem(a, passwd, state);
+      if (!seen.add(a.login())) {
+        listedTwice.add(a.login());
+      }
+    }
+    for (Account a : wanted) {
+      String problem = problem(a, passwd, state, listedTwice);
       if (problem != null) {
         failures.add(a.login() + ": " + problem + " (skipped; the other accounts still sync)");
         skipped.add(a.login());
@@ -71,11 +79,15 @@ public final class Sync {
     valid.forEach(a -> groups.addAll(a.groups()));
     for (String group : groups) {
       if (!passwd.groupExists(group)) {
-        change("group " + group + ": created", () -> {
-          tools.groupadd(group);
-          state.groups.add(group);
-          state.save();
-        });
+        try {
+          change("group " + group + ": created", () -> {
+            tools.groupadd(group);
+            state.groups.add(group);
+            state.save();
+          });
+        } catch (IOException e) {
+          failures.add("group " + group + ": " + e.getMessage() + " (its members cannot sync)");
+        }
       }
     }
     for (Account a : valid) {
@@ -112,10 +124,32 @@ public final class Sync {
     return new Report(List.copyOf(changes), List.copyOf(failures), List.copyOf(diffs));
   }
 
-  /** Why {@code a} cannot be synced, or null. */
-  private String problem(Account a, Passwd passwd, State state) {
+  /**
+   * Why {@code a} cannot be synced, or null: the config repo's own rules (names, uid, comment,
+   * shell, keys, dotfile names), checked again here because foreman acts as root on what a server
+   * sent, then what this host's accounts say.
+   */
+  private String problem(Account a, Passwd passwd, State state, Set<String> listedTwice) {
     if (!NameRule.LOGIN.matches(a.login())) {
       return NameRule.LOGIN.problem(a.login());
+    }
+    if (listedTwice.contains(a.login())) {
+      return "listed more than once in the users document";
+    }
+    String rule = AccountRules.uidProblem(a.uid());
+    if (rule == null) {
+      rule = AccountRules.commentProblem(a.comment());
+    }
+    if (rule == null) {
+      rule = AccountRules.shellProblem(a.shell());
+    }
+    if (rule != null) {
+      return rule;
+    }
+    for (String group : a.groups()) {
+      if (!NameRule.GROUP.matches(group)) {
+        return NameRule.GROUP.problem(group);
+      }
     }
     for (String key : a.keys()) {
       String p = SshKey.problem(key);
@@ -124,18 +158,21 @@ public final class Sync {
       }
     }
     for (String name : a.files().keySet()) {
-      if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..") || name.equals(".ssh")) {
-        return "dotfile name " + NameRule.quote(name) + " is not a plain file name";
+      if (!NameRule.DOTFILE.matches(name)) {
+        return NameRule.DOTFILE.problem(name);
       }
     }
-    if (!shells.computeIfAbsent(a.shell(), sh -> sh.startsWith("/") && Files.isExecutable(root.resolve(sh.substring(1))))) {
+    if (!shells.computeIfAbsent(a.shell(), sh -> {
+      Path shell = root.resolve(sh.substring(1)).normalize();
+      return shell.startsWith(root) && Files.isExecutable(shell);
+    })) {
       return "shell " + a.shell() + " does not exist on this host";
     }
     Passwd.Entry existing = passwd.user(a.login());
     if (existing != null && !state.manages(a.login())) {
       return "login " + a.login() + " already exists and foreman did not create it";
     }
-    String holder = passwd.loginOf(a.uid());
+    String holder = passwd.loginOf((int) a.uid());
     if (holder != null && !holder.equals(a.login())) {
       return "uid " + a.uid() + " is held by " + holder + (state.manages(holder) ? "" : ", an account foreman did not create");
     }
@@ -161,7 +198,7 @@ public final class Sync {
     } else {
       Passwd.Entry was = e;
       if (was.uid() != a.uid()) {
-        change("user " + a.login() + ": uid " + was.uid() + " -> " + a.uid(), () -> tools.usermod(a.login(), "-u", Integer.toString(a.uid())));
+        change("user " + a.login() + ": uid " + was.uid() + " -> " + a.uid(), () -> tools.usermod(a.login(), "-u", Long.toString(a.uid())));
       }
       if (!was.shell().equals(a.shell())) {
         change("user " + a.login() + ": shell " + was.shell() + " -> " + a.shell(), () -> tools.usermod(a.login(), "-s", a.shell()));
@@ -330,11 +367,12 @@ public final class Sync {
     void run() throws IOException;
   }
 
+  /** A change: only listed once it is made (or, dry, as what would be made), never both made and failed. */
   private void change(String what, Step step) throws IOException {
-    changes.add(what);
     if (!dryRun) {
       dirty = true; // the account files may have changed: read them again before the next decision
       step.run();
     }
+    changes.add(what);
   }
 }

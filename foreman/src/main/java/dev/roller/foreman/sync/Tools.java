@@ -24,7 +24,7 @@ final class Tools {
   }
 
   void useradd(Account a) throws IOException {
-    List<String> args = new ArrayList<>(List.of("-u", Integer.toString(a.uid()), "-U", "-m", "-d", "/home/" + a.login(),
+    List<String> args = new ArrayList<>(List.of("-u", Long.toString(a.uid()), "-U", "-m", "-d", "/home/" + a.login(),
         "-s", a.shell(), "-c", a.comment()));
     if (!a.groups().isEmpty()) {
       args.add("-G");

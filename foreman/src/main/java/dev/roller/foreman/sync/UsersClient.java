@@ -1,58 +1,39 @@
 package dev.roller.foreman.sync;
 
+import dev.roller.host.ServerClient;
+import dev.roller.repo.parse.SafeYaml;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * {@code GET /hosts/{fqdn}/users} from the first config server that answers (connect and read
- * timeouts; a server that cannot be reached or answers 5xx is skipped, a 4xx is final).
+ * {@code GET /hosts/{fqdn}/users} over the host side's one {@link ServerClient} (failover said out
+ * loud, an overall deadline), read with {@link SafeYaml}'s rules and bounds.
  */
 public final class UsersClient {
-  private final List<URI> servers;
+  /** The largest users answer accepted; a larger one is refused whole. */
+  static final int MAX_BYTES = 16 << 20;
 
-  public UsersClient(List<URI> servers) {
-    this.servers = List.copyOf(servers);
+  private final ServerClient client;
+
+  public UsersClient(List<URI> servers, Consumer<String> warn) {
+    this.client = new ServerClient(servers, Duration.ofSeconds(5), Duration.ofSeconds(30), warn);
   }
 
-  public List<Account> users(String host) throws IOException {
-    List<String> failures = new ArrayList<>();
-    for (URI server : servers) {
-      HttpURLConnection c = (HttpURLConnection) server.resolve("/hosts/" + host + "/users").toURL().openConnection();
-      try {
-        c.setConnectTimeout(5_000);
-        c.setReadTimeout(30_000);
-        c.setRequestProperty("Accept", "application/yaml");
-        int status = c.getResponseCode();
-        try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
-          String body = in == null ? "" : new String(in.readNBytes(16 << 20), StandardCharsets.UTF_8);
-          if (status == 200) {
-            return Account.fromDocument(new Yaml(new SafeConstructor(new LoaderOptions())).load(body));
-          }
-          String message = body.strip().replaceFirst("^error: ", "");
-          if (status < 500) {
-            throw new IOException(server + " answered " + status + " for the users of " + host + ": " + message);
-          }
-          failures.add(server + ": HTTP " + status + ": " + message);
-        }
-      } catch (IOException e) {
-        if (e.getMessage() != null && e.getMessage().startsWith(server + " answered")) {
-          throw e;
-        }
-        failures.add(server + ": " + e);
-      } catch (RuntimeException e) {
-        failures.add(server + ": unreadable users document: " + e.getMessage());
-      } finally {
-        c.disconnect();
-      }
+  public Account.Parsed users(String host) throws IOException {
+    ServerClient.Response r = client.get("/hosts/" + host + "/users", Map.of(), List.of(), MAX_BYTES, Duration.ofSeconds(60));
+    if (r.status() != 200) {
+      throw new IOException(r.server() + " answered " + r.status() + " for the users of " + host + ": " + r.error());
     }
-    throw new IOException("no config server answered for the users of " + host + ": " + String.join("; ", failures));
+    try {
+      return Account.fromDocument(SafeYaml.load(r.text(), SafeYaml.Limits.of(MAX_BYTES)));
+    } catch (SafeYaml.Refused e) {
+      throw new IOException(r.server() + " sent a users document foreman refuses (line " + e.line() + "): " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(r.server() + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -404,7 +404,8 @@ public final class Roll implements Callable<Integer> {
     }
     try (ConsoleLog log = new ConsoleLog(out, err, settings.layout().log().resolve("roll.log"))) {
       ConfigServerClient client = settings.servers().isEmpty() ? null
-          : new ConfigServerClient(settings.servers(), Duration.ofSeconds(5), Duration.ofSeconds(60));
+          : new ConfigServerClient(settings.servers(), Duration.ofSeconds(5), Duration.ofSeconds(60),
+              ConfigServerClient.SPEC_DEADLINE, log::warn);
       Applier applier = new Applier(settings.layout(), client, manager(settings), log)
           .lockWait(options.wait)
           .pause(pause())

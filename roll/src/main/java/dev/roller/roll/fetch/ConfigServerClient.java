@@ -1,52 +1,60 @@
 package dev.roller.roll.fetch;
 
 import dev.roller.pkg.Sha256;
+import dev.roller.host.ServerClient;
 import dev.roller.repo.model.NameRule;
+import dev.roller.repo.parse.SafeYaml;
 import dev.roller.roll.RollException;
 import dev.roller.roll.spec.HostSpec;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * roll's side of the config server's API: the host's spec, package tarballs, reports. Every call
- * has a connect timeout and a read timeout (the longest silence allowed). Servers are tried in
- * order: one that cannot be reached or answers 5xx is skipped for the next; a 4xx (unknown host,
- * unpublished package) is the repo's answer and is final. Thread-safe.
- *
- * <p>Built on the JDK's {@link HttpURLConnection} and YAML (the server's default format), which
- * keeps a no-op roll quick: no TLS set-up unless a server is https, no JSON library to load.
+ * roll's side of the config server's API: the host's spec, package tarballs, reports, over the
+ * host side's one {@link ServerClient} (failover said out loud, an overall deadline on every
+ * request: 30 s for a spec, for a tarball one that grows with its size). Every answer is checked
+ * before roll acts on it: a spec must parse whole under {@link SafeYaml}'s rules and bounds, name
+ * this host, and fit in {@link #MAX_SPEC_BYTES} (a larger one is refused, never cut); a tarball
+ * must have the sha256 the spec gives. Thread-safe.
  */
 public final class ConfigServerClient {
-  private static final int MAX_SPEC_BYTES = 16 << 20;
+  /** The largest spec accepted (the server refuses to serve specs far smaller than this). */
+  public static final int MAX_SPEC_BYTES = 16 << 20;
+  /** How long a spec request may take in all, however the server trickles it. */
+  public static final Duration SPEC_DEADLINE = Duration.ofSeconds(30);
+  private static final Duration TARBALL_FLOOR = Duration.ofSeconds(60);
+  /** A tarball's deadline grows by a second for each this many bytes (1 MiB/s, a slow link). */
+  private static final long TARBALL_BYTES_PER_SECOND = 1 << 20;
 
+  private final ServerClient client;
   private final List<URI> servers;
   private final int connectMillis;
   private final int readMillis;
+  private final Duration specDeadline;
 
   public ConfigServerClient(List<URI> servers, Duration connectTimeout, Duration timeout) {
-    if (servers.isEmpty()) {
-      throw new IllegalArgumentException("no config server given");
-    }
+    this(servers, connectTimeout, timeout, SPEC_DEADLINE, line -> System.err.println("roll: warning: " + line));
+  }
+
+  /** As above, with the spec's overall deadline and where failovers are told. */
+  public ConfigServerClient(List<URI> servers, Duration connectTimeout, Duration timeout, Duration specDeadline,
+      java.util.function.Consumer<String> warn) {
+    this.client = new ServerClient(servers, connectTimeout, timeout, warn);
     this.servers = List.copyOf(servers);
     this.connectMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
     this.readMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    this.specDeadline = specDeadline;
   }
 
   /** A spec answer: the spec, or null when it is the one the caller has ({@code 304}); the commit served. */
@@ -70,46 +78,37 @@ public final class ConfigServerClient {
         return unchanged;
       }
     }
-    List<String> failures = new ArrayList<>();
-    for (URI server : servers) {
-      URI uri = server.resolve("/hosts/" + host + "/spec");
-      HttpURLConnection c = null;
-      try {
-        c = open(uri, "GET");
-        if (digest != null) {
-          c.setRequestProperty("If-None-Match", etag(digest));
-        }
-        int status = c.getResponseCode();
-        if (status == 304 && digest != null) {
-          return new SpecAnswer(null, c.getHeaderField("X-Roller-Commit"));
-        }
-        if (status == 200) {
-          String body;
-          try (InputStream in = c.getInputStream()) {
-            body = new String(in.readNBytes(MAX_SPEC_BYTES), StandardCharsets.UTF_8);
-          }
-          Object doc = yaml().load(body);
-          if (!(doc instanceof Map<?, ?> map)) {
-            throw new RollException(server + " sent a spec for " + host + " that is not a mapping");
-          }
-          return new SpecAnswer(HostSpec.fromMap((Map<String, Object>) map), c.getHeaderField("X-Roller-Commit"));
-        }
-        String message = error(c);
-        if (status >= 400 && status < 500) {
-          throw new RollException(server + " answered " + status + " for the spec of " + host + ": " + message);
-        }
-        failures.add(server + ": HTTP " + status + ": " + message);
-      } catch (IOException e) {
-        failures.add(server + ": " + describe(e));
-      } catch (RuntimeException e) {
-        failures.add(server + ": unreadable spec: " + e.getMessage());
-      } finally {
-        if (c != null) {
-          c.disconnect();
-        }
-      }
+    ServerClient.Response r;
+    try {
+      r = client.get("/hosts/" + host + "/spec", digest == null ? Map.of() : Map.of("If-None-Match", etag(digest)),
+          List.of("X-Roller-Commit"), MAX_SPEC_BYTES, specDeadline);
+    } catch (ServerClient.Unreachable e) {
+      throw new RollException(e.getMessage().replace("no config server answered GET /hosts/" + host + "/spec",
+          "no config server answered for the spec of " + host), e);
     }
-    throw new RollException("no config server answered for the spec of " + host + ": " + String.join("; ", failures));
+    String commit = r.headers().get("X-Roller-Commit");
+    if (r.status() == 304 && digest != null) {
+      return new SpecAnswer(null, commit);
+    }
+    if (r.status() != 200) {
+      throw new RollException(r.server() + " answered " + r.status() + " for the spec of " + host + ": " + r.error());
+    }
+    Object doc;
+    try {
+      doc = SafeYaml.load(r.text(), SafeYaml.Limits.of(MAX_SPEC_BYTES));
+    } catch (SafeYaml.Refused e) {
+      throw new RollException(r.server() + " sent a spec for " + host + " that roll refuses (line " + e.line() + "): "
+          + e.getMessage(), e);
+    }
+    if (!(doc instanceof Map<?, ?> map)) {
+      throw new RollException(r.server() + " sent a spec for " + host + " that is not a mapping");
+    }
+    HostSpec spec = HostSpec.fromMap((Map<String, Object>) map);
+    if (!spec.host().equals(host)) {
+      throw new RollException(r.server() + " sent the spec of " + spec.host() + " when asked for " + host
+          + ": refused (host untouched)");
+    }
+    return new SpecAnswer(spec, commit);
   }
 
   /**
@@ -141,54 +140,40 @@ public final class ConfigServerClient {
 
   /**
    * Downloads a package's tarball to {@code target}, checking its sha256 while it streams; the file
-   * appears only when complete and verified.
+   * appears only when complete and verified. A server that sends other bytes is passed over.
    */
   public void download(HostSpec.Package p, Path target) throws RollException {
-    List<String> failures = new ArrayList<>();
-    for (URI server : servers) {
-      URI uri = server.resolve("/packages/" + p.ref().name() + "/" + p.ref().version() + "/tarball");
-      Path temp = null;
-      HttpURLConnection c = null;
-      try {
-        Files.createDirectories(target.getParent());
-        temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-        c = open(uri, "GET");
-        int status = c.getResponseCode();
-        if (status != 200) {
-          String message = error(c);
-          if (status >= 400 && status < 500) {
-            throw new RollException(server + " answered " + status + " for " + p.ref() + ": " + message);
+    Duration deadline = TARBALL_FLOOR.plusSeconds(p.size() / TARBALL_BYTES_PER_SECOND);
+    String path = "/packages/" + p.ref().name() + "/" + p.ref().version() + "/tarball";
+    ServerClient.Response r;
+    try {
+      Files.createDirectories(target.getParent());
+      r = client.stream(path, deadline, in -> {
+        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+        try {
+          MessageDigest digest = Sha256.newDigest();
+          try (OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), digest)) {
+            in.transferTo(out);
           }
-          failures.add(server + ": HTTP " + status + ": " + message);
-          continue;
-        }
-        MessageDigest digest = Sha256.newDigest();
-        try (InputStream in = c.getInputStream(); OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), digest)) {
-          in.transferTo(out);
-        }
-        Sha256 actual = Sha256.of(digest);
-        if (!actual.equals(p.sha256())) {
-          failures.add(server + ": " + p.ref() + " has sha256 " + actual + ", the spec says " + p.sha256());
-          continue;
-        }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return;
-      } catch (IOException e) {
-        failures.add(server + ": " + describe(e));
-      } finally {
-        if (c != null) {
-          c.disconnect();
-        }
-        if (temp != null) {
-          try {
-            Files.deleteIfExists(temp);
-          } catch (IOException ignored) {
-            // only disk space; the failure that brought us here matters more
+          try (java.nio.channels.FileChannel written = java.nio.channels.FileChannel.open(temp,
+              java.nio.file.StandardOpenOption.WRITE)) {
+            written.force(true); // on disk before it is renamed into the cache
           }
+          Sha256 actual = Sha256.of(digest);
+          if (!actual.equals(p.sha256())) {
+            throw new IOException(p.ref() + " has sha256 " + actual + ", the spec says " + p.sha256());
+          }
+          dev.roller.host.AtomicFile.move(temp, target);
+        } finally {
+          Files.deleteIfExists(temp);
         }
-      }
+      });
+    } catch (IOException e) {
+      throw new RollException("cannot download " + p.ref() + ": " + e.getMessage(), e);
     }
-    throw new RollException("cannot download " + p.ref() + ": " + String.join("; ", failures));
+    if (r.status() != 200) {
+      throw new RollException(r.server() + " answered " + r.status() + " for " + p.ref() + ": " + r.error());
+    }
   }
 
   /** {@code POST /hosts/{fqdn}/report} (YAML), best effort: returns why it failed, or null. */
@@ -196,72 +181,11 @@ public final class ConfigServerClient {
     DumperOptions options = new DumperOptions();
     options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
     byte[] body = new Yaml(options).dump(report).getBytes(StandardCharsets.UTF_8);
-    List<String> failures = new ArrayList<>();
-    for (URI server : servers) {
-      HttpURLConnection c = null;
-      try {
-        c = open(server.resolve("/hosts/" + host + "/report"), "POST");
-        c.setDoOutput(true);
-        c.setRequestProperty("Content-Type", "application/yaml");
-        c.setFixedLengthStreamingMode(body.length);
-        try (OutputStream out = c.getOutputStream()) {
-          out.write(body);
-        }
-        int status = c.getResponseCode();
-        if (status / 100 == 2) {
-          c.getInputStream().readAllBytes();
-          return null;
-        }
-        failures.add(server + ": HTTP " + status + ": " + error(c));
-      } catch (IOException e) {
-        failures.add(server + ": " + describe(e));
-      } finally {
-        if (c != null) {
-          c.disconnect();
-        }
-      }
-    }
-    return String.join("; ", failures);
-  }
-
-  private HttpURLConnection open(URI uri, String method) throws IOException {
-    HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
-    c.setRequestMethod(method);
-    c.setConnectTimeout(connectMillis);
-    c.setReadTimeout(readMillis);
-    c.setUseCaches(false);
-    c.setInstanceFollowRedirects(false);
-    c.setRequestProperty("Accept", "application/yaml");
-    return c;
-  }
-
-  private static Yaml yaml() {
-    LoaderOptions options = new LoaderOptions();
-    options.setMaxAliasesForCollections(50);
-    options.setCodePointLimit(MAX_SPEC_BYTES);
-    return new Yaml(new SafeConstructor(options));
-  }
-
-  /** The message of an {@code error:} body, or the body itself, shortened. */
-  private static String error(HttpURLConnection c) {
-    String body;
-    try (InputStream in = c.getErrorStream() != null ? c.getErrorStream() : c.getInputStream()) {
-      body = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "(no readable body: " + describe(e) + ")";
-    }
     try {
-      Object doc = yaml().load(body);
-      if (doc instanceof Map<?, ?> map && map.get("error") != null) {
-        return String.valueOf(map.get("error"));
-      }
-    } catch (RuntimeException e) {
-      // not YAML: show it as it is
+      ServerClient.Response r = client.post("/hosts/" + host + "/report", "application/yaml", body, 64 << 10, SPEC_DEADLINE);
+      return r.status() / 100 == 2 ? null : r.server() + ": HTTP " + r.status() + ": " + r.error();
+    } catch (ServerClient.Unreachable e) {
+      return e.getMessage();
     }
-    return body.length() > 300 ? body.substring(0, 300) + "..." : body;
-  }
-
-  private static String describe(IOException e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 }
