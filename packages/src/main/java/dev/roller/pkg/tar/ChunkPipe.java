@@ -10,11 +10,16 @@ import java.util.concurrent.BlockingQueue;
 /**
  * A bounded pipe of byte chunks from one producer thread to one reader, with the producer's
  * failure handed to the reader. Each stage of extraction runs on its own thread and talks to the
- * next through one of these (at most {@code chunks} chunks in flight).
+ * next through one of these (at most {@code chunks} chunks in flight). A failure waits for room
+ * like any chunk, so it always reaches the reader, after the chunks before it; and the reader
+ * waits at most {@link #STALL} for the next chunk, so a stage that died without a word cannot hang
+ * it.
  */
 final class ChunkPipe {
   static final int CHUNK = 1 << 18;
   private static final byte[] END = new byte[0];
+  /** The longest the reader waits for a stage (each stage inflates at most a megabyte between chunks). */
+  static final java.time.Duration STALL = java.time.Duration.ofMinutes(5);
 
   private final BlockingQueue<Object> queue;
 
@@ -39,9 +44,17 @@ final class ChunkPipe {
     queue.put(END);
   }
 
-  /** Called by the producer when it failed: the reader gets {@code e}. */
-  void fail(Exception e) {
-    queue.offer(e);
+  /**
+   * Called by the producer when it failed: the reader gets {@code e} once it has read what came
+   * before. Waits for room (dropping the failure when the queue is full left the reader waiting
+   * for ever); returns at once if the producer is interrupted, which means the reader closed.
+   */
+  void fail(Throwable e) {
+    try {
+      queue.put(e instanceof Exception ex ? ex : new IOException("an extraction stage failed: " + e, e));
+    } catch (InterruptedException closed) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The reading end. */
@@ -58,10 +71,13 @@ final class ChunkPipe {
           }
           Object next;
           try {
-            next = queue.take();
+            next = queue.poll(STALL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while extracting");
+          }
+          if (next == null) {
+            throw new CorruptTarballException("extraction stalled: no data for " + STALL.toMinutes() + " minutes", null);
           }
           if (next instanceof Exception e) {
             throw e instanceof CorruptTarballException corrupt ? corrupt : new CorruptTarballException(CorruptTarballException.describe(e), e);

@@ -52,7 +52,7 @@ final class InflatingPipe extends InputStream {
       compressedBytes = counted.count();
     } catch (InterruptedException e) {
       // The reader closed the pipe: stop.
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
       inflated.fail(e);
     }
   }
@@ -69,7 +69,9 @@ final class InflatingPipe extends InputStream {
       } catch (InterruptedException e) {
         // closed: stop.
       } catch (ExecutionException e) {
-        inflated.fail(e.getCause() instanceof Exception cause ? cause : new IOException(e.getCause()));
+        inflated.fail(e.getCause());
+      } catch (RuntimeException | Error e) {
+        inflated.fail(e);
       }
     });
     try {
@@ -100,7 +102,7 @@ final class InflatingPipe extends InputStream {
         inflated.end();
       } catch (InterruptedException e) {
         // closed: stop.
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException | Error e) {
         inflated.fail(e);
       }
     });
