@@ -129,9 +129,33 @@ final class InflatingPipe extends InputStream {
     return source.read(b, off, len);
   }
 
-  /** Reads to the end, so the whole input has been hashed. */
+  /**
+   * The most bytes allowed after a tar's end-of-archive blocks: the padding of its last record
+   * (tar writes records of 10 KiB by default), with room to spare.
+   */
+  static final int MAX_TRAILER = 64 << 10;
+
+  /**
+   * Reads to the end, so the whole input has been hashed. What follows the end of the archive may
+   * only be the zeros that pad its last record, at most {@link #MAX_TRAILER} of them: anything
+   * else (a gigabyte of zeros, hidden data) is refused, and never inflated past that bound.
+   */
   void drain() throws IOException {
-    source.transferTo(OutputStream.nullOutputStream());
+    byte[] buffer = new byte[8192];
+    long trailing = 0;
+    for (int n; (n = source.read(buffer, 0, buffer.length)) > 0; ) {
+      trailing += n;
+      if (trailing > MAX_TRAILER) {
+        throw new CorruptTarballException("data after the end of the archive (more than " + MAX_TRAILER
+            + " bytes follow its end-of-archive blocks)", null);
+      }
+      for (int i = 0; i < n; i++) {
+        if (buffer[i] != 0) {
+          throw new CorruptTarballException("data after the end of the archive (a non-zero byte "
+              + (trailing - n + i) + " bytes past its end-of-archive blocks)", null);
+        }
+      }
+    }
     try {
       reader.join();
     } catch (InterruptedException e) {

@@ -69,7 +69,7 @@ public final class SafeExtractor {
       EntryValidator validator = new EntryValidator(limits);
       long compressed;
       try (InflatingPipe tarStream = new InflatingPipe(tarball, digest)) {
-        TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, "UTF-8");
+        TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, 512, 512, "UTF-8"); // block 512: the padding after the end is checked by drain(), not skipped unseen
         Writer writer = new Writer(temp);
         TarArchiveEntry entry;
         while ((entry = CorruptTarballException.nextEntry(tar)) != null) {

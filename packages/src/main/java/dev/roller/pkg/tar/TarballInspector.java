@@ -30,7 +30,7 @@ public final class TarballInspector {
     Manifest manifest = null;
     long size;
     try (InflatingPipe tarStream = new InflatingPipe(tarball, digest)) {
-      TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, "UTF-8");
+      TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, 512, 512, "UTF-8"); // block 512: the padding after the end is checked by drain(), not skipped unseen
       TarArchiveEntry entry;
       while ((entry = CorruptTarballException.nextEntry(tar)) != null) {
         EntryValidator.Checked checked = validator.check(entry);

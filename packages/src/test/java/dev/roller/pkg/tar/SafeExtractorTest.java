@@ -165,4 +165,36 @@ class SafeExtractorTest {
     assertFalse(Files.exists(dir.resolve(".pkg.tmp-123")));
     assertTrue(Files.exists(dir.resolve("kept")));
   }
+
+  /** {@code tarball} (gzip) with {@code extra} appended to its inflated bytes, compressed again. */
+  private static byte[] withTrailer(byte[] tarball, byte[] extra, long zeros) throws Exception {
+    byte[] plain;
+    try (var in = new java.util.zip.GZIPInputStream(new ByteArrayInputStream(tarball))) {
+      plain = in.readAllBytes();
+    }
+    var out = new java.io.ByteArrayOutputStream();
+    try (var gz = new java.util.zip.GZIPOutputStream(out)) {
+      gz.write(plain);
+      gz.write(extra);
+      byte[] block = new byte[1 << 20];
+      for (long left = zeros; left > 0; left -= block.length) {
+        gz.write(block, 0, (int) Math.min(block.length, left));
+      }
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void zerosPastTheEndOfTheArchiveAreRefusedWithoutInflatingThemAll() throws Exception {
+    byte[] tarball = new Tarballs().file("a.txt", "a").bytes();
+    // 256 MiB of zeros after the end: a few hundred KB compressed, refused after the first 64 KiB.
+    assertRefused(withTrailer(tarball, new byte[0], 256L << 20), "data after the end of the archive");
+  }
+
+  @Test
+  void hiddenDataPastTheEndOfTheArchiveIsRefused() throws Exception {
+    byte[] tarball = new Tarballs().file("a.txt", "a").bytes();
+    assertRefused(withTrailer(tarball, "hidden".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0),
+        "data after the end of the archive");
+  }
 }
