@@ -97,4 +97,27 @@ class PublishTest {
       }
     }
   }
+
+  @Test
+  void aPackageNoHostCouldInstallIsRefusedNamingTheEntry() throws Exception {
+    try (ServerFixture server = start(ServerFixture.TOKEN)) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(new java.util.zip.GZIPOutputStream(out))) {
+        for (String[] e : new String[][] {{".roller/package.yml", "name: clash\nversion: 1.0.0\n"}, {"etc/a.conf", "x"},
+            {"etc/a.conf.tmpl", "y"}}) {
+          byte[] data = e[1].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e[0]);
+          entry.setSize(data.length);
+          tar.putArchiveEntry(entry);
+          tar.write(data);
+          tar.closeArchiveEntry();
+        }
+      }
+      HttpResponse<String> refused = server.send("PUT", "/packages/clash/1.0.0",
+          HttpRequest.BodyPublishers.ofByteArray(out.toByteArray()), "Authorization", "Bearer " + ServerFixture.TOKEN);
+      assertEquals(400, refused.statusCode(), refused.body());
+      assertTrue(refused.body().contains("etc/a.conf") && refused.body().contains("rename one"), refused.body());
+      assertEquals(404, server.get("/packages/clash/1.0.0").statusCode());
+    }
+  }
 }

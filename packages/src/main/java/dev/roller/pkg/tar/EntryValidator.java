@@ -21,6 +21,7 @@ final class EntryValidator {
   private final Set<String> paths = new HashSet<>();
   private final Set<String> files = new HashSet<>();
   private final Set<String> links = new HashSet<>();
+  private final TreeRules.Rendered rendered = new TreeRules.Rendered();
   private int entries;
   private long bytes;
 
@@ -50,6 +51,7 @@ final class EntryValidator {
     }
     if (type == TarConstants.LF_SYMLINK) {
       TreeRules.checkLinkTarget(path, entry.getLinkName());
+      rendered.add(path);
       links.add(path);
       return new Checked(path, Kind.SYMLINK, null);
     }
@@ -59,6 +61,7 @@ final class EntryValidator {
         throw new IllegalArgumentException(at + " is a hard link to " + NameRule.quote(entry.getLinkName())
             + ", which is not an earlier file of the package");
       }
+      rendered.add(path);
       files.add(path);
       return new Checked(path, Kind.HARDLINK, linked);
     }
@@ -67,6 +70,7 @@ final class EntryValidator {
       if (bytes > limits.maxBytes()) {
         throw new IllegalArgumentException("the tree is larger than the limit of " + limits.maxBytes() + " bytes (at " + at + ")");
       }
+      rendered.add(path);
       files.add(path);
       return new Checked(path, Kind.FILE, null);
     }

@@ -122,6 +122,7 @@ public final class PackageBuilder {
   private static List<Item> scan(Path dir) throws IOException, PackageException {
     List<Item> items = new ArrayList<>();
     List<String> refused = new ArrayList<>();
+    TreeRules.Rendered rendered = new TreeRules.Rendered();
     Files.walkFileTree(dir, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
@@ -144,11 +145,13 @@ public final class PackageBuilder {
           if (attrs.isDirectory()) {
             items.add(new Item(path, file, Kind.DIRECTORY, null, false, 0));
           } else if (attrs.isRegularFile()) {
+            rendered.add(path);
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
             items.add(new Item(path, file, Kind.FILE, null, perms.contains(PosixFilePermission.OWNER_EXECUTE), attrs.size()));
           } else if (attrs.isSymbolicLink()) {
             String target = Files.readSymbolicLink(file).toString();
             TreeRules.checkLinkTarget(path, target);
+            rendered.add(path);
             items.add(new Item(path, file, Kind.SYMLINK, target, false, 0));
           } else {
             refused.add(path + ": not a file, folder or symbolic link (devices, fifos and sockets cannot be packaged)");

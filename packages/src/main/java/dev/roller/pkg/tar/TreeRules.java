@@ -8,8 +8,17 @@ import dev.roller.repo.model.NameRule;
  * /usr/local without writing or pointing anywhere outside it.
  */
 public final class TreeRules {
-  /** Longest path accepted in a package. */
-  public static final int MAX_PATH = 4096;
+  /**
+   * Longest path accepted in a package, in bytes: a host's PATH_MAX is 4096, and the tree is laid
+   * under a prefix ({@code <root>/var/lib/roller/generations/<n>.tmp/}) that needs room too.
+   */
+  public static final int MAX_PATH = 3072;
+  /** Longest name of one file or folder, in bytes (NAME_MAX). */
+  public static final int MAX_NAME = 255;
+  /** Deepest nesting accepted. */
+  public static final int MAX_DEPTH = 64;
+  /** Files ending in this are templates: rendered, and laid without the suffix. */
+  public static final String TEMPLATE_SUFFIX = ".tmpl";
 
   private TreeRules() {}
 
@@ -28,10 +37,20 @@ public final class TreeRules {
     if (name.startsWith("/")) {
       throw new IllegalArgumentException("absolute path " + NameRule.quote(name) + ": paths in a package are relative");
     }
-    if (path.isEmpty() || path.length() > MAX_PATH) {
-      throw new IllegalArgumentException("bad path " + NameRule.quote(name) + ": empty or longer than " + MAX_PATH);
+    if (path.isEmpty() || path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PATH) {
+      throw new IllegalArgumentException("bad path " + NameRule.quote(shorten(name)) + ": empty or longer than " + MAX_PATH
+          + " bytes");
     }
-    for (String segment : path.split("/", -1)) {
+    String[] segments = path.split("/", -1);
+    if (segments.length > MAX_DEPTH) {
+      throw new IllegalArgumentException("path " + NameRule.quote(shorten(name)) + " is " + segments.length
+          + " levels deep: at most " + MAX_DEPTH);
+    }
+    for (String segment : segments) {
+      if (segment.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME) {
+        throw new IllegalArgumentException("path " + NameRule.quote(shorten(name)) + " has a name longer than " + MAX_NAME
+            + " bytes");
+      }
       if (segment.equals("..")) {
         throw new IllegalArgumentException("path " + NameRule.quote(name) + " contains '..': it would leave the package");
       }
@@ -43,6 +62,40 @@ public final class TreeRules {
       }
     }
     return path;
+  }
+
+  private static String shorten(String name) {
+    return name.length() > 120 ? name.substring(0, 120) + "..." : name;
+  }
+
+  /**
+   * The files a package's templates render to, checked as entries come (in any order): a template
+   * named just {@code .tmpl} renders to no name, and {@code a.conf.tmpl} beside {@code a.conf}
+   * would lay two files at one path. Not thread-safe: one per package.
+   */
+  public static final class Rendered {
+    private final java.util.Set<String> plain = new java.util.HashSet<>();
+    private final java.util.Set<String> rendered = new java.util.HashSet<>();
+
+    /** Adds a file (or link) at canonical {@code path}; throws naming it if it clashes. */
+    public void add(String path) {
+      if (path.endsWith(TEMPLATE_SUFFIX)) {
+        String target = path.substring(0, path.length() - TEMPLATE_SUFFIX.length());
+        if (target.isEmpty() || target.endsWith("/")) {
+          throw new IllegalArgumentException("template " + NameRule.quote(path) + " has no name before "
+              + TEMPLATE_SUFFIX + ": it would render to nothing");
+        }
+        if (plain.contains(target) || !rendered.add(target)) {
+          throw new IllegalArgumentException("template " + NameRule.quote(path) + " renders to " + NameRule.quote(target)
+              + ", which the package also ships: rename one");
+        }
+      }
+      if (rendered.contains(path)) {
+        throw new IllegalArgumentException(NameRule.quote(path) + " is also what the template "
+            + NameRule.quote(path + TEMPLATE_SUFFIX) + " renders to: rename one");
+      }
+      plain.add(path);
+    }
   }
 
   /**

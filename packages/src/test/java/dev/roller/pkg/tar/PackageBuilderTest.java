@@ -105,4 +105,15 @@ class PackageBuilderTest {
     assertTrue(e.getMessage().contains("bin/passwd: symbolic link"), e.getMessage());
     assertTrue(e.getMessage().contains("pipe: not a file, folder or symbolic link"), e.getMessage());
   }
+
+  @Test
+  void refusesATemplateBesideTheFileItRendersTo() throws Exception {
+    Path root = tree("one", 2);
+    Files.createDirectories(root.resolve("etc"));
+    Files.writeString(root.resolve("etc/a.conf"), "x");
+    Files.writeString(root.resolve("etc/a.conf.tmpl"), "y");
+    PackageException e = assertThrows(PackageException.class, () -> PackageBuilder.build(root, dir.resolve("out")));
+    assertTrue(e.getMessage().contains("etc/a.conf"), e.getMessage());
+    assertTrue(e.getMessage().contains("rename one"), e.getMessage());
+  }
 }

@@ -197,4 +197,20 @@ class SafeExtractorTest {
     assertRefused(withTrailer(tarball, "hidden".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0),
         "data after the end of the archive");
   }
+
+  @Test
+  void refusesPathsNoHostCanLay() throws Exception {
+    assertRefused(new Tarballs().file("a/".repeat(2000) + "x", "deep").bytes(), "longer than 3072 bytes");
+    assertRefused(new Tarballs().file("a/".repeat(100) + "x", "deep").bytes(), "101 levels deep");
+    assertRefused(new Tarballs().file("n".repeat(300), "long name").bytes(), "longer than 255 bytes");
+  }
+
+  @Test
+  void refusesTemplatesThatRenderToNothingOrOntoAnotherFile() throws Exception {
+    assertRefused(new Tarballs().file("etc/.tmpl", "x").bytes(), "no name before .tmpl");
+    assertRefused(new Tarballs().file("etc/a.conf", "x").file("etc/a.conf.tmpl", "y").bytes(),
+        "renders to \"etc/a.conf\", which the package also ships");
+    assertRefused(new Tarballs().file("etc/a.conf.tmpl", "y").file("etc/a.conf", "x").bytes(),
+        "is also what the template \"etc/a.conf.tmpl\" renders to");
+  }
 }

@@ -36,7 +36,7 @@ public final class TreeBuilder {
   /** A template found in a package: its output path (without {@code .tmpl}), its source, its package. */
   public record Template(String path, Path source, PackageRef owner) {}
 
-  static final String TEMPLATE_SUFFIX = ".tmpl";
+  static final String TEMPLATE_SUFFIX = dev.roller.pkg.tar.TreeRules.TEMPLATE_SUFFIX;
   private static final int LINK_THREADS = 4;
   private static final String MANIFEST_DIR = ".roller";
 
