@@ -294,4 +294,12 @@ class ValidationTest {
     assertEquals("2026-12-01", params.get("release"));
     assertEquals("2026-12-01T10:00:00Z", params.get("at"));
   }
+
+  @Test
+  void oneOfTheFourFoldersCommittedAsALinkIsRefused() throws Exception {
+    repo.delete("users/alice.yml").delete("users");
+    java.nio.file.Files.createDirectories(dir.resolve("elsewhere"));
+    java.nio.file.Files.createSymbolicLink(dir.resolve("users"), Path.of("elsewhere"));
+    assertProblem(problems(), "users:1: ", "\"users\" must be a folder, not a symbolic link");
+  }
 }

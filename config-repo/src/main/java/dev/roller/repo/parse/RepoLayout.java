@@ -55,7 +55,13 @@ public final class RepoLayout {
     String path = entry.path();
     int slash = path.indexOf('/');
     if (slash < 0) {
-      // Top-level files (README.md, .gitignore...) are not part of the model.
+      // Top-level files (README.md, .gitignore...) are not part of the model; but one of the four
+      // folders committed as a link or a file would read as an empty folder (foreman would then
+      // lock every account), so it is refused.
+      if (Kind.ofFolder(path) != null) {
+        return new Misplaced(path, NameRule.quote(path) + " must be a folder, not a "
+            + (entry.type() == RepoEntry.Type.SYMLINK ? "symbolic link" : "file") + " (links are never followed)");
+      }
       return entry.type() == RepoEntry.Type.SUBMODULE
           ? new Misplaced(path, "unexpected submodule " + NameRule.quote(path) + " at the top of the repo")
           : new Ignored();
