@@ -288,6 +288,22 @@ class ApplyTest {
   }
 
   @Test
+  void aRollbackToGenerationZeroNeedsYes() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+
+    Outcome refused = applier.rollback();
+
+    assertEquals(2, refused.exitCode(), refused.message());
+    assertTrue(refused.message().contains("generation 0") && refused.message().contains("--yes"), refused.message());
+    assertEquals(1, new Generations(layout).current().getAsInt());
+    assertTrue(services.running("alpha"), "nothing was stopped");
+
+    Outcome done = applier.rollback(true);
+    assertEquals(0, done.exitCode(), done.message());
+    assertEquals(0, new Generations(layout).current().getAsInt());
+  }
+
+  @Test
   void gcKeepsTheNewestGenerationsGenerationZeroAndWhatRunningServicesUse() throws Exception {
     for (int i = 0; i < 7; i++) {
       hostclass("packages: {alpha: 1.0.0, beta: 1.0.0}\nparams: {greeting: hello" + i + "}\n");

@@ -335,6 +335,14 @@ public final class Applier {
 
   /** {@code roll rollback}: back to the generation before the current one, services restarted and checked. */
   public Outcome rollback() {
+    return rollback(false);
+  }
+
+  /**
+   * As above; the generation before may be generation 0 (the host's own tree from before roll,
+   * which may not hold roll itself): that needs {@code toZero}, else exit 2 saying why.
+   */
+  public Outcome rollback(boolean toZero) {
     try (RollLock lock = lock("rollback")) {
       int from = base();
       List<Integer> all = generations.list();
@@ -346,6 +354,11 @@ public final class Applier {
       }
       if (previous < 0) {
         return Outcome.failed("no generation before " + from + " to roll back to (roll generations lists them)", from);
+      }
+      if (previous == 0 && !toZero) {
+        return new Outcome(Outcome.USAGE, "failed", "not rolled back: the generation before " + from + " is generation 0, "
+            + "this host's own " + layout.usrLocal() + " from before roll (no services, and maybe no roll); "
+            + "run 'roll rollback --yes' if that is what you want", from);
       }
       GenerationRecord fromRec = GenerationRecord.read(layout.generation(from));
       GenerationRecord toRec = GenerationRecord.read(layout.generation(previous));

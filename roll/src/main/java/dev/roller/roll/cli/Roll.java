@@ -306,9 +306,13 @@ public final class Roll implements Callable<Integer> {
     @CommandLine.ParentCommand Roll roll;
     @Mixin HostOptions host;
 
+    @Option(names = "--yes", description = "Needed to roll back to generation 0: the host's own /usr/local from "
+        + "before roll, which may not even hold roll.")
+    boolean yes;
+
     @Override
     public Integer call() throws Exception {
-      return roll.withSettings(host, false, (settings, log, applier) -> roll.end(applier.rollback(), log));
+      return roll.withSettings(host, false, (settings, log, applier) -> roll.end(applier.rollback(yes), log));
     }
   }
 
