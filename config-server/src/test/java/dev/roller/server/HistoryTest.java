@@ -53,6 +53,9 @@ class HistoryTest {
     assertTrue(body.contains("-  version: 1.0.0\n+  version: 1.1.0"), body);
     assertTrue(body.contains("-  ntp_server: ntp.dc1\n+  ntp_server: ntp2.dc1"), body);
     assertEquals("", server.get("/hosts/web1.dc1.example.com/spec/diff?from=" + third).body(), "no change: an empty diff");
+    var unknown = server.get("/hosts/nope.dc1.example.com/spec/diff?from=" + first);
+    assertEquals(404, unknown.statusCode(), unknown.body());
+    assertTrue(ServerFixture.error(unknown).contains("no host \"nope.dc1.example.com\""), unknown.body());
   }
 
   @Test

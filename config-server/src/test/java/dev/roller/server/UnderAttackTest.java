@@ -171,4 +171,22 @@ class UnderAttackTest {
       }
     }
   }
+
+  @Test
+  void anUploadCutShortIsTheClientsFault() throws Exception {
+    try (TestRepo repo = TestRepo.minimal(dir.resolve("repo"))) {
+      repo.commit("good");
+      try (ConfigServerApp app = start(repo, ConfigRepo::load, Duration.ofHours(1));
+          java.net.Socket socket = new java.net.Socket("127.0.0.1", app.port())) {
+        await(app, "/health", body -> body.contains("status: ok"));
+        socket.setSoTimeout(20_000);
+        socket.getOutputStream().write(("PUT /packages/hello-web/1.0.0 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            + ServerFixture.TOKEN + "\r\nContent-Length: 100000\r\n\r\nonly a few bytes").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.shutdownOutput(); // and the client stops sending
+        String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        assertTrue(answer.contains("upload truncated"), answer);
+      }
+    }
+  }
 }

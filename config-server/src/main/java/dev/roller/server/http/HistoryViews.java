@@ -41,6 +41,9 @@ final class HistoryViews {
     String to = commit(r, "to", false);
     String a = specText(host, from);
     String b = specText(host, to);
+    if (a.isEmpty() && b.isEmpty()) {
+      throw ApiException.notFound("no host " + NameRule.quote(host) + " at " + from + " or at " + to);
+    }
     String diff = History.diffTexts(a, host + " at " + from, b, host + " at " + to);
     return text(r, to, diff, Request.map("host", host, "from", from, "to", to, "diff", diff));
   }

@@ -182,7 +182,17 @@ final class PackageViews {
     long total = 0;
     byte[] buffer = new byte[1 << 16];
     try (OutputStream out = Files.newOutputStream(temp)) {
-      for (int n; (n = body.read(buffer)) > 0; ) {
+      while (true) {
+        int n;
+        try {
+          n = body.read(buffer);
+        } catch (IOException e) {
+          // The client's side: it hung up or sent less than it declared. Its fault, not the store's.
+          throw ApiException.badRequest("upload truncated or interrupted after " + total + " bytes: " + e.getMessage());
+        }
+        if (n <= 0) {
+          break;
+        }
         total += n;
         if (total > maxUpload) {
           throw new ApiException(413, "upload is over the limit of " + maxUpload + " bytes");
