@@ -208,6 +208,21 @@ class ApplyTest {
   }
 
   @Test
+  void aTemplateThatNeverEndsIsRefusedAndLeavesNoJournal() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    server.publishWithManifest("deep", "1.0.0", "", "etc/deep.conf.tmpl",
+        "{% macro down(n) %}{{ down(n + 1) }}{% endmacro %}{{ down(1) }}");
+    hostclass("packages: {alpha: 1.0.0, beta: 1.0.0, deep: 1.0.0}\nparams: {greeting: hello}\n");
+
+    Outcome outcome = applier.apply(HOST, false);
+
+    assertEquals(1, outcome.exitCode(), outcome.message());
+    assertTrue(outcome.message().contains("template deep-1.0.0:etc/deep.conf.tmpl: recursion too deep"), outcome.message());
+    assertFalse(Files.exists(layout.journal()), "a refused build leaves no journal");
+    assertEquals(List.of(0, 1), new Generations(layout).list());
+  }
+
+  @Test
   void twoPackagesShippingOnePathStopTheRoll() throws Exception {
     assertEquals(0, applier.apply(HOST, false).exitCode());
     server.publishWithManifest("clash", "1.0.0", "", "bin/alpha", "#!/bin/sh\n");

@@ -88,4 +88,27 @@ class TemplatesTest {
         "packages", List.of(Map.of("name", "x", "version", "1", "sha256", "../../x", "size", 1)))));
     assertTrue(e.getMessage().contains("not a sha256"), e.getMessage());
   }
+
+  @Test
+  void aTemplateThatRendersTooMuchIsRefusedNamingIt() throws Exception {
+    RollException e = assertThrows(RollException.class, () -> Templates.render("big-1.0:etc/big.tmpl",
+        "{% for i in range(1, 3000000) %}0123456789{% endfor %}", context()));
+    assertTrue(e.getMessage().startsWith("template big-1.0:etc/big.tmpl") && e.getMessage().contains("more than 16777216 chars"), e.getMessage());
+  }
+
+  @Test
+  void aRecursiveMacroIsRefusedNotAStackTrace() throws Exception {
+    RollException e = assertThrows(RollException.class, () -> Templates.render("deep-1.0:etc/deep.tmpl",
+        "{% macro down(n) %}{{ down(n + 1) }}{% endmacro %}{{ down(1) }}", context()));
+    assertTrue(e.getMessage().startsWith("template deep-1.0:etc/deep.tmpl"), e.getMessage());
+    assertTrue(e.getMessage().length() < 400, "one line, not a stack: " + e.getMessage());
+  }
+
+  @Test
+  void aTemplateThatRunsPastItsTimeIsRefused() throws Exception {
+    RollException e = assertThrows(RollException.class, () -> Templates.render("slow-1.0:etc/slow.tmpl",
+        "{% for i in range(1, 100000) %}{% for j in range(1, 100000) %}{% endfor %}{% endfor %}", context(),
+        java.time.Duration.ofSeconds(1)));
+    assertTrue(e.getMessage().contains("took longer than 1 s"), e.getMessage());
+  }
 }

@@ -64,6 +64,9 @@ public final class GenerationBuilder {
     }
   }
 
+  /** The most one package's templates may render to, all together. */
+  static final long MAX_RENDERED_PER_PACKAGE = 64L << 20;
+
   /** The file in a generation that lists what it holds, for {@code roll verify}. */
   public static final String INDEX = ".roller/files";
 
@@ -103,10 +106,16 @@ public final class GenerationBuilder {
       Map<PackageRef, Map<String, String>> rendered = new LinkedHashMap<>();
       List<FileIndex.Entry> renderedEntries = new ArrayList<>();
       byte[] buffer = new byte[1 << 16];
+      Map<PackageRef, Long> renderedBytes = new java.util.HashMap<>();
       for (TreeBuilder.Template t : templates) {
         String name = t.owner() + ":" + t.path() + ".tmpl";
         String text = Files.readString(t.source(), StandardCharsets.UTF_8);
         byte[] out = Templates.render(name, text, context).getBytes(StandardCharsets.UTF_8);
+        long total = renderedBytes.merge(t.owner(), (long) out.length, Long::sum);
+        if (total > MAX_RENDERED_PER_PACKAGE) {
+          throw new RollException(t.owner() + ": its templates render to more than " + MAX_RENDERED_PER_PACKAGE
+              + " bytes (at " + name + "): refused");
+        }
         Path target = dir.resolve(t.path());
         Files.createDirectories(target.getParent());
         Files.write(target, out);
