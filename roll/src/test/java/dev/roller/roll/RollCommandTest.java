@@ -145,6 +145,9 @@ class RollCommandTest {
 
     assertEquals(0, rollHere("gc", "--keep", "1"), err);
     assertEquals(List.of(0, 2, 3), new dev.roller.roll.generation.Generations(layout).list(), "the newest, the current one and 0");
+    assertEquals(1, out.split("removed generations", -1).length - 1, "said once: " + out);
+    assertEquals(0, rollHere("gc", "--keep", "1"), err);
+    assertTrue(out.contains("gc: nothing to remove"), out);
   }
 
   @Test

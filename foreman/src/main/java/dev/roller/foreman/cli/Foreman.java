@@ -58,8 +58,8 @@ public final class Foreman implements Runnable {
   }
 
   @Command(name = "install-cron", mixinStandardHelpOptions = true,
-      description = {"Write /etc/cron.d/roller-foreman, which runs 'foreman sync' every --every, at a minute",
-          "derived from the host name so a fleet does not hit the config server at once.",
+      description = {"Write /etc/cron.d/roller-foreman, which runs 'foreman sync' every --every.",
+          "Its minute is derived from the host name, so a fleet does not hit the config server at once.",
           "The foreman package runs it as its activate hook."})
   static final class InstallCron implements Callable<Integer> {
     @CommandLine.ParentCommand Foreman foreman;
@@ -100,8 +100,9 @@ public final class Foreman implements Runnable {
   }
 
   @Command(name = "sync", mixinStandardHelpOptions = true,
-      description = {"Make this host's accounts match GET /hosts/{fqdn}/users: groups, accounts, authorized_keys,",
-          "dotfiles and /etc/sudoers.d/roller-foreman. Only accounts foreman created are changed."})
+      description = {"Make this host's accounts match the config repo (GET /hosts/{fqdn}/users).",
+          "Groups, accounts, authorized_keys, dotfiles and /etc/sudoers.d/roller-foreman; only accounts",
+          "foreman created are changed."})
   static final class SyncCommand implements Callable<Integer> {
     @CommandLine.ParentCommand Foreman foreman;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -145,7 +146,7 @@ public final class Foreman implements Runnable {
       String name = host != null ? host : settings.get("host") != null ? String.valueOf(settings.get("host"))
           : InetAddress.getLocalHost().getCanonicalHostName();
       if (!NameRule.HOST.matches(name)) {
-        err.println("foreman: error: " + NameRule.quote(name) + " is not a fully qualified host name (give --host FQDN)");
+        err.println("foreman: error: " + NameRule.HOST.problem(name) + " (give --host FQDN)");
         return 2;
       }
       Account.Parsed parsed = new UsersClient(uris, line -> err.println("foreman: warning: " + line)).users(name);

@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
     name = "extract",
     mixinStandardHelpOptions = true,
     description = {
-      "Extracts a package tarball into DIR (which must not exist) with every rule roll applies:",
-      "a hostile or corrupt tarball is refused and nothing is left behind."
+      "Extracts a package tarball into DIR (which must not exist), with every rule roll applies.",
+      "A hostile or corrupt tarball is refused and nothing is left behind."
     })
 final class ExtractCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

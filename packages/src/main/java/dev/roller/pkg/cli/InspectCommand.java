@@ -22,8 +22,8 @@ import picocli.CommandLine.Parameters;
     name = "inspect",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints a package tarball's manifest, sha256 and files with their modes, without",
-      "extracting it. Applies the rules extraction does: a hostile tarball is refused (exit 1)."
+      "Prints a package tarball's manifest, sha256 and files with their modes.",
+      "Nothing is extracted; the rules extraction applies still hold: a hostile tarball is refused (exit 1)."
     })
 final class InspectCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

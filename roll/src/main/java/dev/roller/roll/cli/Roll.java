@@ -385,8 +385,9 @@ public final class Roll implements Callable<Integer> {
       return roll.withSettings(host, false, (settings, log, applier) -> {
         try (var lock = applier.lock("gc")) {
           Gc.Result result = new Gc(settings.layout(), new Generations(settings.layout()), applier.manager(), log).run(keep);
-          roll.out.println("removed generations " + result.generations() + " and " + result.storeEntries()
-              + " store and cache entries");
+          if (result.generations().isEmpty() && result.storeEntries() == 0) {
+            roll.out.println("gc: nothing to remove"); // what it removed, Gc has logged (once)
+          }
         }
         return Outcome.OK;
       });

@@ -79,7 +79,7 @@ record Settings(HostLayout layout, List<URI> servers, String host, String servic
       host = fqdn();
     }
     if (!NameRule.HOST.matches(host)) {
-      throw new SettingsException("the host name " + NameRule.quote(host) + " is not a fully qualified host name"
+      throw new SettingsException(NameRule.HOST.problem(host)
           + (cliHost == null && file.get("host") == null ? " (it is this machine's name; give --host FQDN)" : ""));
     }
     String manager = (String) file.getOrDefault("service_manager", "auto");
