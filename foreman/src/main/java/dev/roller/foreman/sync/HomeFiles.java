@@ -129,7 +129,7 @@ final class HomeFiles implements AutoCloseable {
     try (Dir dir = dir(ssh, true)) {
       Path temp = null;
       try {
-        temp = createTemp(dir.stream, name);
+        temp = tempName(name);
         try (SeekableByteChannel out = dir.stream.newByteChannel(temp, CREATE,
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
           ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
@@ -264,7 +264,7 @@ final class HomeFiles implements AutoCloseable {
   }
 
   /** A temporary name no one can guess; {@code CREATE_NEW} then makes it ours alone (a name planted there fails the write). */
-  private static Path createTemp(SecureDirectoryStream<Path> dir, String name) {
+  private static Path tempName(String name) {
     byte[] random = new byte[8];
     RANDOM.nextBytes(random);
     return Path.of("." + name + "." + HexFormat.of().formatHex(random) + ".foreman.tmp");

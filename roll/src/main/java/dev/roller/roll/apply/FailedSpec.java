@@ -4,7 +4,6 @@ import dev.roller.host.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,10 +24,8 @@ public record FailedSpec(String digest, String commit, String at, int generation
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       return new FailedSpec(lines.get(0), lines.get(1), lines.get(2), Integer.parseInt(lines.get(3)),
           String.join("\n", lines.subList(4, lines.size())));
-    } catch (NoSuchFileException e) {
-      return null;
     } catch (IOException | RuntimeException e) {
-      return null;
+      return null; // none recorded, or a record that does not read: nothing is held back
     }
   }
 
