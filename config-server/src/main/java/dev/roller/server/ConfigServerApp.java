@@ -30,11 +30,13 @@ public final class ConfigServerApp implements AutoCloseable {
   private final Snapshots snapshots;
   private final Undertow undertow;
   private final ScheduledExecutorService poller;
+  private final Api api;
 
-  private ConfigServerApp(Snapshots snapshots, Undertow undertow, ScheduledExecutorService poller) {
+  private ConfigServerApp(Snapshots snapshots, Undertow undertow, ScheduledExecutorService poller, Api api) {
     this.snapshots = snapshots;
     this.undertow = undertow;
     this.poller = poller;
+    this.api = api;
   }
 
   /**
@@ -63,7 +65,7 @@ public final class ConfigServerApp implements AutoCloseable {
     if (store instanceof CachingStore cache) {
       snapshots.onSwap(snapshot -> prefetch(snapshot, cache));
     }
-    Api api = new Api(snapshots, store, publishToken, uploads, MAX_UPLOAD);
+    Api api = new Api(snapshots, store, publishToken, uploads, MAX_UPLOAD, limits);
     Undertow undertow = Undertow.builder()
         .addHttpListener(port, bind)
         .setWorkerThreads(limits.workers())
@@ -91,7 +93,7 @@ public final class ConfigServerApp implements AutoCloseable {
         System.err.println("config-server: refresh failed: " + e);
       }
     }, 0, Math.max(1, poll.toMillis()), TimeUnit.MILLISECONDS);
-    return new ConfigServerApp(snapshots, undertow, poller);
+    return new ConfigServerApp(snapshots, undertow, poller, api);
   }
 
   /**
@@ -124,5 +126,6 @@ public final class ConfigServerApp implements AutoCloseable {
   public void close() {
     poller.shutdownNow();
     undertow.stop();
+    api.close();
   }
 }

@@ -40,9 +40,13 @@ final class ServerFixture implements AutoCloseable {
   }
 
   static ServerFixture start(TestRepo repo, Path dir, PackageStore store, String token, int workers) throws Exception {
+    return start(repo, dir, store, token, ServerLimits.defaults().withWorkers(workers));
+  }
+
+  static ServerFixture start(TestRepo repo, Path dir, PackageStore store, String token, ServerLimits limits) throws Exception {
     Snapshots snapshots = new Snapshots(RepoSource.open(repo.dir().toString(), dir.resolve("cache")), "main");
     ConfigServerApp app = ConfigServerApp.start(snapshots, store, token, dir.resolve("uploads"), "127.0.0.1", 0,
-        Duration.ofHours(1), workers);
+        Duration.ofHours(1), limits);
     snapshots.refresh();
     return new ServerFixture(repo, dir, app);
   }

@@ -61,6 +61,17 @@ final class ServeCommand implements Callable<Integer> {
           + "keep it below the open-file limit).")
   int maxConnections;
 
+  @Option(names = "--body-timeout", defaultValue = "30s", paramLabel = "DURATION",
+      description = "A report or package upload must arrive whole within this, plus 1 s per MiB it declares; "
+          + "slower ones are cut off (default: ${DEFAULT-VALUE}).")
+  String bodyTimeout;
+
+  @Option(names = "--upload-workers", defaultValue = "" + ServerLimits.DEFAULT_UPLOAD_WORKERS, paramLabel = "N",
+      description = "Threads that check and store complete reports and uploads, apart from the workers that answer "
+          + "specs and tarballs; " + ServerLimits.UPLOAD_QUEUE_PER_WORKER + " more per thread may wait, past that 503 "
+          + "(default: ${DEFAULT-VALUE}).")
+  int uploadWorkers;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   StoreOptions store;
 
@@ -102,9 +113,11 @@ final class ServeCommand implements Callable<Integer> {
     ServerLimits limits;
     try {
       limits = ServerLimits.withIdle(dev.roller.pkg.manifest.Durations.parse(idleTimeout), maxConnections,
-          ConfigServerApp.defaultWorkers());
+          ConfigServerApp.defaultWorkers())
+          .withBodies(dev.roller.pkg.manifest.Durations.parse(bodyTimeout), uploadWorkers);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--idle-timeout/--max-connections: " + e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--idle-timeout/--max-connections/--body-timeout/--upload-workers: " + e.getMessage());
     }
     String token = tokenFile == null ? null : Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
     if (token != null && token.length() < 16) {

@@ -2,6 +2,7 @@ package dev.roller.server.http;
 
 import dev.roller.pkg.store.PackageStore;
 import dev.roller.repo.Problem;
+import dev.roller.server.ServerLimits;
 import dev.roller.server.snapshot.Rejected;
 import dev.roller.server.snapshot.Snapshot;
 import dev.roller.server.snapshot.Snapshots;
@@ -20,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.xnio.management.XnioWorkerMXBean;
 
 /**
  * The config server's HTTP API: the route table, in one place, and the one place replies and
@@ -27,7 +29,7 @@ import java.util.function.Function;
  * unless JSON is asked for, with an ETag (a hash of the body) honoured by {@code If-None-Match};
  * errors are {@code error: <message>} with their status, never a stack trace.
  */
-public final class Api {
+public final class Api implements AutoCloseable {
   static final HttpString COMMIT_HEADER = new HttpString("X-Roller-Commit");
 
   private final Snapshots snapshots;
@@ -40,11 +42,19 @@ public final class Api {
   private final PackageStore store;
   private final ResponseCache cache = new ResponseCache();
   private final BootstrapView bootstrap;
+  private final Uploads uploads;
+  private final Path uploadDir;
+  private final long maxUpload;
 
-  public Api(Snapshots snapshots, PackageStore store, String publishToken, Path uploads, long maxUpload) {
+  public Api(Snapshots snapshots, PackageStore store, String publishToken, Path uploadDir, long maxUpload,
+      ServerLimits limits) {
     this.snapshots = snapshots;
     this.specs = new SpecViews(store);
-    this.packages = new PackageViews(store, publishToken, uploads, maxUpload);
+    this.packages = new PackageViews(store, publishToken, maxUpload);
+    this.uploads = new Uploads(limits.uploadWorkers(), limits.uploadWorkers() * ServerLimits.UPLOAD_QUEUE_PER_WORKER,
+        limits.bodyTimeout());
+    this.uploadDir = uploadDir;
+    this.maxUpload = maxUpload;
     this.history = new HistoryViews(snapshots);
     this.reports = new ReportViews(store);
     this.bootstrap = new BootstrapView(store);
@@ -67,14 +77,15 @@ public final class Api {
         .get("/hosts/{fqdn}/spec/diff", view(history::specDiff))
         .get("/hosts/{fqdn}/users", cached(view(true, repo::hostUsers)))
         .get("/hosts/{fqdn}/status", view(reports::status))
-        .post("/hosts/{fqdn}/report", view(reports::report))
+        .post("/hosts/{fqdn}/report", uploads.inMemory(ReportViews.MAX_REPORT, handle(false, reports::report)))
         .get("/users", cached(view(true, repo::users)))
         .get("/users/{login}", cached(view(true, repo::user)))
         .get("/packages", view(packages::packages))
         .get("/packages/{name}", view(packages::packageInfo))
         .get("/packages/{name}/{version}", view(packages::packageVersion))
         .get("/packages/{name}/{version}/tarball", view(packages::tarball))
-        .put("/packages/{name}/{version}", view(packages::publish))
+        .put("/packages/{name}/{version}", uploads.toFile(uploadDir, maxUpload, this::admitUpload,
+            handle(false, packages::publish)))
         .get("/bootstrap", view(bootstrap::bootstrap))
         .get("/diff", view(history::diff))
         .get("/log", view(history::log))
@@ -108,7 +119,12 @@ public final class Api {
    * {@link ResponseCache}, so {@link #cached} can send them from the I/O thread next time.
    */
   private HttpHandler view(boolean cacheable, Function<Request, Reply> view) {
-    return new BlockingHandler(exchange -> {
+    return new BlockingHandler(handle(cacheable, view));
+  }
+
+  /** A view's answer rendered, on whatever thread the caller runs it (a worker, or an upload thread). */
+  private HttpHandler handle(boolean cacheable, Function<Request, Reply> view) {
+    return exchange -> {
       Request request = new Request(exchange, snapshots);
       try {
         Reply reply = view.apply(request);
@@ -125,7 +141,17 @@ public final class Api {
       } catch (RuntimeException e) {
         internalError(exchange, e);
       }
-    });
+    };
+  }
+
+  /** Whether an upload may send its body (see {@link PackageViews#admit}); null when it may. */
+  private ApiException admitUpload(HttpServerExchange exchange) {
+    try {
+      packages.admit(new Request(exchange, snapshots));
+      return null;
+    } catch (ApiException e) {
+      return e;
+    }
   }
 
   /** Sends a cached answer from the I/O thread; anything else goes on to {@code slow}. */
@@ -192,9 +218,17 @@ public final class Api {
           : fetchError != null ? fetchError : "the first commit is not loaded yet");
     } else {
       status = 200;
-      boolean degraded = rejected != null || fetchError != null || stale != null;
+      boolean degraded = rejected != null || fetchError != null || stale != null || saturated(exchange) != null;
       doc = Request.map("status", degraded ? "degraded" : "ok", "commit", current.commit(),
           "loaded_at", current.loadedAt().toString());
+    }
+    XnioWorkerMXBean workers = exchange.getConnection().getWorker().getMXBean();
+    doc.put("workers", Request.map("busy", workers.getBusyWorkerThreadCount(), "threads", workers.getMaxWorkerPoolSize(),
+        "queued", workers.getWorkerQueueSize()));
+    doc.put("uploads", Request.map("busy", uploads.busy(), "threads", uploads.threads(), "queued", uploads.queued()));
+    String saturated = saturated(exchange);
+    if (saturated != null) {
+      doc.put("saturated", saturated);
     }
     if (rejected != null) {
       doc.put("rejected", Request.map("commit", rejected.commit(), "at", rejected.at().toString(),
@@ -213,6 +247,23 @@ public final class Api {
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, safeFormat(request).contentType);
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
     exchange.getResponseSender().send(ByteBuffer.wrap(body));
+  }
+
+  /** Why requests are waiting for a thread (every worker or upload thread busy, some queued), or null. */
+  private String saturated(HttpServerExchange exchange) {
+    XnioWorkerMXBean workers = exchange.getConnection().getWorker().getMXBean();
+    if (workers.getWorkerQueueSize() > 0) {
+      return "all " + workers.getMaxWorkerPoolSize() + " workers busy, " + workers.getWorkerQueueSize() + " requests waiting";
+    }
+    if (uploads.queued() > 0) {
+      return "all " + uploads.threads() + " upload threads busy, " + uploads.queued() + " uploads waiting";
+    }
+    return null;
+  }
+
+  @Override
+  public void close() {
+    uploads.close();
   }
 
   /** Prometheus text format; cheap, so answered on the I/O thread like /health. */
@@ -269,7 +320,7 @@ public final class Api {
     return reply.status() == 200 ? new ResponseCache.Entry(body, contentType, etag) : null;
   }
 
-  private static void error(HttpServerExchange exchange, int status, String message) {
+  static void error(HttpServerExchange exchange, int status, String message) {
     error(exchange, status, message, Render.Format.YAML);
   }
 

@@ -20,7 +20,6 @@ import dev.roller.server.snapshot.Snapshot;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,15 +38,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PackageViews {
   private final PackageStore store;
   private final byte[] publishToken;
-  private final Path uploads;
   private final long maxUpload;
   private final Map<Sha256, Map<String, Object>> manifests = new ConcurrentHashMap<>();
 
   /** {@code publishToken} null turns publishing off. */
-  PackageViews(PackageStore store, String publishToken, Path uploads, long maxUpload) {
+  PackageViews(PackageStore store, String publishToken, long maxUpload) {
     this.store = store;
     this.publishToken = publishToken == null ? null : publishToken.getBytes(StandardCharsets.UTF_8);
-    this.uploads = uploads;
     this.maxUpload = maxUpload;
   }
 
@@ -119,8 +116,12 @@ final class PackageViews {
     }
   }
 
-  /** {@code PUT /packages/{name}/{version}}: checked, then stored once. 201 new, 200 identical, 409 different. */
-  Reply publish(Request r) {
+  /**
+   * Whether {@code PUT /packages/{name}/{version}} may send its body at all: publishing on, the
+   * right token, good names, a declared size within the limit. Cheap, so it runs before a byte of
+   * the body is read.
+   */
+  void admit(Request r) {
     if (publishToken == null) {
       throw new ApiException(403, "publishing is off on this server (start it with --publish-token-file)");
     }
@@ -131,21 +132,28 @@ final class PackageViews {
     if (!MessageDigest.isEqual(publishToken, auth.substring(7).strip().getBytes(StandardCharsets.UTF_8))) {
       throw new ApiException(403, "wrong publish token");
     }
-    PackageRef ref = ref(r);
+    ref(r);
     long declared = r.exchange.getRequestContentLength();
     if (declared > maxUpload) {
       throw new ApiException(413, "upload of " + declared + " bytes is over the limit of " + maxUpload);
     }
-    Path temp = null;
+  }
+
+  /**
+   * {@code PUT /packages/{name}/{version}}, once {@link #admit} let it in and its body is in the
+   * upload file: checked, then stored once. 201 new, 200 identical, 409 different.
+   */
+  Reply publish(Request r) {
+    PackageRef ref = ref(r);
+    Path upload = r.exchange.getAttachment(Uploads.FILE);
     try {
-      Files.createDirectories(uploads);
-      temp = Files.createTempFile(uploads, ".upload-" + ref + ".", ".tmp");
-      long received = receive(r.exchange.getInputStream(), temp);
+      long declared = r.exchange.getRequestContentLength();
+      long received = Files.size(upload);
       if (declared >= 0 && received != declared) {
         throw ApiException.badRequest("upload truncated: " + received + " of " + declared + " bytes");
       }
       Inspection inspection;
-      try (InputStream in = Files.newInputStream(temp)) {
+      try (InputStream in = Files.newInputStream(upload)) {
         inspection = TarballInspector.inspect(in, SafeExtractor.Limits.DEFAULT);
       } catch (PackageException e) {
         throw ApiException.badRequest("package " + ref + " refused: " + e.getMessage());
@@ -155,7 +163,7 @@ final class PackageViews {
         throw ApiException.badRequest("the tarball's manifest is " + m.name() + "-" + m.version()
             + " but it was published as " + ref);
       }
-      PackageStore.PutResult result = store.put(ref, temp, inspection.sha256());
+      PackageStore.PutResult result = store.put(ref, upload, inspection.sha256());
       manifests.putIfAbsent(inspection.sha256(), manifestDoc(m));
       int status = result == PackageStore.PutResult.CREATED ? 201 : 200;
       return Reply.document(status, null, Request.map("name", ref.name(), "version", ref.version(),
@@ -167,40 +175,7 @@ final class PackageViews {
       throw ApiException.badRequest(e.getMessage());
     } catch (IOException e) {
       throw new ApiException(503, "cannot store " + ref + ": " + e.getMessage());
-    } finally {
-      if (temp != null) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-          // a stray upload file is only disk space; the answer matters more
-        }
-      }
     }
-  }
-
-  private long receive(InputStream body, Path temp) throws IOException {
-    long total = 0;
-    byte[] buffer = new byte[1 << 16];
-    try (OutputStream out = Files.newOutputStream(temp)) {
-      while (true) {
-        int n;
-        try {
-          n = body.read(buffer);
-        } catch (IOException e) {
-          // The client's side: it hung up or sent less than it declared. Its fault, not the store's.
-          throw ApiException.badRequest("upload truncated or interrupted after " + total + " bytes: " + e.getMessage());
-        }
-        if (n <= 0) {
-          break;
-        }
-        total += n;
-        if (total > maxUpload) {
-          throw new ApiException(413, "upload is over the limit of " + maxUpload + " bytes");
-        }
-        out.write(buffer, 0, n);
-      }
-    }
-    return total;
   }
 
   private static PackageRef ref(Request r) {

@@ -5,7 +5,6 @@ import dev.roller.repo.model.Host;
 import dev.roller.repo.model.NameRule;
 import dev.roller.server.snapshot.Snapshot;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -126,19 +125,15 @@ final class ReportViews {
     return new Reply(200, null, bytes, null, bytes.length, "text/html; charset=utf-8", s.commit());
   }
 
+  /** The report's body, which {@link Uploads} has received whole (at most {@link #MAX_REPORT} bytes). */
   private static Map<?, ?> body(Request r) {
-    try (InputStream in = r.exchange.getInputStream()) {
-      byte[] bytes = in.readNBytes(MAX_REPORT + 1);
-      if (bytes.length > MAX_REPORT) {
-        throw new ApiException(413, "a report is at most " + MAX_REPORT + " bytes");
-      }
+    byte[] bytes = r.exchange.getAttachment(Uploads.BYTES);
+    try {
       Object doc = Render.parseYaml(bytes, REPORT_LIMITS);
       if (!(doc instanceof Map<?, ?> map)) {
         throw ApiException.badRequest("a report is a YAML or JSON mapping");
       }
       return map;
-    } catch (IOException e) {
-      throw ApiException.badRequest("cannot read the report: " + e.getMessage());
     } catch (dev.roller.repo.parse.SafeYaml.Refused e) {
       throw ApiException.badRequest("the report is refused (line " + e.line() + "): " + e.getMessage());
     }
