@@ -72,6 +72,9 @@ public final class ConfigServerApp implements AutoCloseable {
         .setServerOption(UndertowOptions.IDLE_TIMEOUT, (int) limits.idleTimeout().toMillis())
         .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) limits.parseTimeout().toMillis())
         .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) limits.noRequestTimeout().toMillis())
+        // Raw \, ^ and non-ASCII bytes in a path reach the handlers, which refuse them with an
+        // error: line (naming rules, or no such resource) instead of the parser's empty 400.
+        .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
         // Past the high-water mark the listener stops accepting (new connections wait in the kernel's
         // queue) instead of running out of file descriptors, where accept fails and nothing answers.
         .setSocketOption(Options.CONNECTION_HIGH_WATER, limits.maxConnections())

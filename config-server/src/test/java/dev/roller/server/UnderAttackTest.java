@@ -189,4 +189,24 @@ class UnderAttackTest {
       }
     }
   }
+
+  @Test
+  void rawBackslashCaretAndNonAsciiInAPathGetAnErrorLine() throws Exception {
+    try (TestRepo repo = TestRepo.minimal(dir.resolve("repo"))) {
+      repo.commit("good");
+      try (ConfigServerApp app = start(repo, ConfigRepo::load, Duration.ofHours(1))) {
+        await(app, "/health", body -> body.contains("status: ok"));
+        for (String path : new String[] {"/hosts/web1\\x/spec", "/hosts/web^1/spec", "/hosts/w\u00e9b1/spec", "/\u00e9t\u00e9"}) {
+          try (java.net.Socket socket = new java.net.Socket("127.0.0.1", app.port())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 400") || answer.startsWith("HTTP/1.1 404"), path + ": " + answer);
+            assertTrue(answer.contains("\r\n\r\nerror: "), path + " gets an error: line, not an empty body: " + answer);
+          }
+        }
+      }
+    }
+  }
 }
