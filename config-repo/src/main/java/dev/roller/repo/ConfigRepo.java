@@ -22,6 +22,9 @@ import java.util.Optional;
  * {@link #load} makes one, so holding a {@code ConfigRepo} means holding a valid repo.
  */
 public final class ConfigRepo {
+  /** The largest resolved spec a valid commit may give a host, by default: 1 MiB. */
+  public static final long DEFAULT_MAX_SPEC = 1 << 20;
+
   private final String commit;
   private final NavigableMap<String, Datacenter> datacenters;
   private final NavigableMap<String, Hostclass> hostclasses;
@@ -51,8 +54,13 @@ public final class ConfigRepo {
    * loader is a rejected commit like any other.
    */
   public static ConfigRepo load(RepoTree tree) throws ConfigRepoException {
+    return load(tree, DEFAULT_MAX_SPEC);
+  }
+
+  /** As {@link #load(RepoTree)}, refusing a commit that would give any host a spec over {@code maxSpec} bytes. */
+  public static ConfigRepo load(RepoTree tree, long maxSpec) throws ConfigRepoException {
     try {
-      return RepoLoader.load(tree);
+      return RepoLoader.load(tree, maxSpec);
     } catch (RuntimeException | StackOverflowError e) {
       throw new ConfigRepoException(List.of(new Problem("(repo)", 1, "cannot load this commit: " + e
           + " (a bug in Roller's loader: please report it with the commit)")));

@@ -8,6 +8,7 @@ import dev.roller.repo.parse.CrossChecks;
 import dev.roller.repo.parse.ObjectParser;
 import dev.roller.repo.parse.Problems;
 import dev.roller.repo.parse.RepoLayout;
+import dev.roller.repo.resolve.SpecBound;
 import dev.roller.repo.source.RepoEntry;
 import dev.roller.repo.source.RepoTree;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ final class RepoLoader {
 
   private record Parsed(RepoLayout.Kind kind, String name, Object object, List<Problem> problems) {}
 
-  static ConfigRepo load(RepoTree tree) throws ConfigRepoException {
+  static ConfigRepo load(RepoTree tree, long maxSpec) throws ConfigRepoException {
     List<Problem> problems = new ArrayList<>();
     Set<String> reportedScopes = new HashSet<>();
     List<RepoLayout.ObjectFile> files = new ArrayList<>();
@@ -73,7 +74,12 @@ final class RepoLoader {
     if (!problems.isEmpty()) {
       throw new ConfigRepoException(problems);
     }
-    return new ConfigRepo(tree.commit(), datacenters, hostclasses, hosts, users);
+    ConfigRepo repo = new ConfigRepo(tree.commit(), datacenters, hostclasses, hosts, users);
+    SpecBound.check(repo, maxSpec, problems::add);
+    if (!problems.isEmpty()) {
+      throw new ConfigRepoException(problems);
+    }
+    return repo;
   }
 
   private static Parsed parse(RepoLayout.ObjectFile file, RepoEntry entry) {

@@ -302,4 +302,42 @@ class ValidationTest {
     java.nio.file.Files.createSymbolicLink(dir.resolve("users"), Path.of("elsewhere"));
     assertProblem(problems(), "users:1: ", "\"users\" must be a folder, not a symbolic link");
   }
+
+  @Test
+  void aliasesThatGiveEveryHostAHugeSpecAreRefusedNamingTheAnchorsLine() throws Exception {
+    // Twenty aliases of a 60,000-character value: 1.2 MB, under the 4 MiB a file may expand to,
+    // but every host of dc1 would get a spec of over 1 MiB.
+    StringBuilder yaml = new StringBuilder("description: first\nparams:\n  ntp_server: ntp.dc1\n  big: &big \""
+        + "x".repeat(60_000) + "\"\n");
+    for (int i = 1; i <= 20; i++) {
+      yaml.append("  copy").append(i).append(": *big\n");
+    }
+    repo.write("datacenters/dc1.yml", yaml.toString());
+    repo.write("hosts/web2.dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\n");
+    List<String> problems = problems();
+    assertEquals(1, problems.size(), problems.toString());
+    assertProblem(problems, "datacenters/dc1.yml:4: ", "the spec of web1.dc1.example.com (and 1 more hosts) would be about 1.2 MiB, "
+        + "over the limit of 1 MiB; params.big alone is 58.6 KiB");
+  }
+
+  @Test
+  void theSpecBoundIsConfigurable() throws Exception {
+    repo.write("datacenters/dc1.yml", "params:\n  big: \"" + "x".repeat(5_000) + "\"\n");
+    String sha = repo.commit("a 5 kB param");
+    assertEquals(1, ConfigRepo.loadGit(dir, sha).hosts().size(), "fine under the default");
+    ConfigRepoException e = assertThrows(ConfigRepoException.class,
+        () -> ConfigRepo.load(dev.roller.repo.source.GitRepo.open(dir).read(sha), 4096));
+    assertProblem(e.problems().stream().map(Problem::toString).toList(), "datacenters/dc1.yml:2: ", "over the limit of 4.0 KiB");
+  }
+
+  @Test
+  void peersThatMakeASpecHugeAreNamedAtTheHostclassLine() throws Exception {
+    repo.write("hostclasses/db.yml", "description: db\npackages:\n  hello-web: 1.0.0\nparams:\n  blob: \"" + "y".repeat(3_000) + "\"\n");
+    repo.write("hostclasses/web.yml", "description: web tier\npackages:\n  hello-web: 1.0.0\npeers: [db]\n");
+    for (int i = 0; i < 400; i++) {
+      repo.write("hosts/db" + i + ".dc1.example.com.yml", "hostclass: db\ndatacenter: dc1\n");
+    }
+    List<String> problems = problems();
+    assertProblem(problems, "hostclasses/web.yml:4: ", "the peers of hostclass db in dc1 alone are 1.");
+  }
 }

@@ -18,6 +18,10 @@ final class RepoOptions {
       description = "Read this commit, branch or tag from git instead of the folder's files (a bare repository is read at HEAD).")
   String rev;
 
+  @Option(names = "--max-spec-size", paramLabel = "SIZE", converter = ByteSize.class, defaultValue = "1MiB",
+      description = "Refuse a commit that would give any host a spec larger than this (default: ${DEFAULT-VALUE}).")
+  long maxSpec;
+
   /** How long the last {@link #load} spent reading files, and validating and indexing them. */
   long readNanos;
   long validateNanos;
@@ -36,7 +40,7 @@ final class RepoOptions {
     long read = System.nanoTime();
     readNanos = read - start;
     try {
-      return ConfigRepo.load(tree);
+      return ConfigRepo.load(tree, maxSpec);
     } finally {
       validateNanos = System.nanoTime() - read;
     }

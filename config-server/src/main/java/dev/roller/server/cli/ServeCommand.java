@@ -61,6 +61,11 @@ final class ServeCommand implements Callable<Integer> {
           + "keep it below the open-file limit).")
   int maxConnections;
 
+  @Option(names = "--max-spec-size", paramLabel = "SIZE", converter = ByteSize.class, defaultValue = "1MiB",
+      description = "Refuse (never serve) a commit that would give any host a spec larger than this "
+          + "(default: ${DEFAULT-VALUE}).")
+  long maxSpec;
+
   @Option(names = "--body-timeout", defaultValue = "30s", paramLabel = "DURATION",
       description = "A report or package upload must arrive whole within this, plus 1 s per MiB it declares; "
           + "slower ones are cut off (default: ${DEFAULT-VALUE}).")
@@ -140,7 +145,7 @@ final class ServeCommand implements Callable<Integer> {
       where = settings.describe() + ", cached in " + cacheDir.resolve("packages");
     }
     RepoSource source = RepoSource.open(repo, cacheDir);
-    Snapshots snapshots = new Snapshots(source, branch);
+    Snapshots snapshots = new Snapshots(source, branch, tree -> dev.roller.repo.ConfigRepo.load(tree, maxSpec));
     ConfigServerApp started;
     try {
       started = ConfigServerApp.start(snapshots, packages, token, state.resolve("uploads"), bind, port, every, limits);

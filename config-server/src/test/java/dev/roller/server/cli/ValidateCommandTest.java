@@ -50,6 +50,15 @@ class ValidateCommandTest {
   }
 
   @Test
+  void maxSpecSizeRefusesARepoWhoseSpecsAreLarger() {
+    Result r = run("validate", "--max-spec-size", "1KiB", EXAMPLE.toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.out().contains("over the limit of 1.0 KiB"), r.out());
+    assertEquals(2, run("validate", "--max-spec-size", "lots", EXAMPLE.toString()).code());
+    assertEquals(0, run("validate", "--max-spec-size", "64KiB", EXAMPLE.toString()).code());
+  }
+
+  @Test
   void revReadsACommitOfTheRepo(@TempDir Path dir) throws Exception {
     copy(EXAMPLE, dir);
     try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
