@@ -139,3 +139,17 @@ datacenter: dc1
   curl -fsS "${url}bootstrap?host=$host" | sh -s -- --host "$host" --root "$root" >&2
   roll=("$root/usr/local/bin/roll" --root "$root" --host "$host" --config-server "$url")
 }
+
+# Publishes every package the sample repo names to the server on PORT (token in WORK/token): the
+# examples, plus stand-ins for foreman and roll built in WORK.
+publish_sample_packages() { # port work
+  local name tarball
+  for name in foreman roll; do
+    mkdir -p "$2/src/$name/.roller"
+    printf 'name: %s\nversion: 1.0.0\n' "$name" > "$2/src/$name/.roller/package.yml"
+    "$top/bin/roller-pkg" build "$2/src/$name" -o "$2/built" >/dev/null
+  done
+  for tarball in "$top"/packages/examples/target/packages/*.tar.gz "$2"/built/*.tar.gz; do
+    "$top/bin/roller-pkg" publish "$tarball" --config-server "http://127.0.0.1:$1" --token-file "$2/token" >/dev/null
+  done
+}

@@ -19,15 +19,7 @@ port=$(free_port)
   --cache-dir "$work/cache" --publish-token-file "$work/token" > "$work/server.log" 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$port/health"
-# Every package the sample repo names: the examples, plus stand-ins for foreman and roll.
-for name in foreman roll; do
-  mkdir -p "$work/src/$name/.roller"
-  printf 'name: %s\nversion: 1.0.0\n' "$name" > "$work/src/$name/.roller/package.yml"
-  "$top/bin/roller-pkg" build "$work/src/$name" -o "$work/built" >/dev/null
-done
-for tarball in "$top"/packages/examples/target/packages/*.tar.gz "$work"/built/*.tar.gz; do
-  "$top/bin/roller-pkg" publish "$tarball" --config-server "http://127.0.0.1:$port" --token-file "$work/token" >/dev/null
-done
+publish_sample_packages "$port" "$work"
 url="http://127.0.0.1:$port/hosts/web3.us-west-1.example.com/spec"
 size=$(curl -fsS "$url" | wc -c)
 
