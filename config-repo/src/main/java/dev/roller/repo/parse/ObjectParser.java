@@ -32,40 +32,43 @@ public final class ObjectParser {
 
   /** The object in {@code bytes}, or empty when the file has problems (all added to {@code problems}). */
   public static Optional<Object> parse(RepoLayout.Kind kind, String name, byte[] bytes, Problems problems) {
-    Optional<MappingNode> root = YamlDocument.parse(bytes, problems);
-    if (root.isEmpty()) {
+    Optional<SafeYaml.Document> document = YamlDocument.document(bytes, problems);
+    if (document.isEmpty()) {
       return Optional.empty();
     }
+    MappingNode root = (MappingNode) document.get().root();
     Map<String, Integer> lines = new HashMap<>();
+    long size = document.get().expanded();
     Object object = switch (kind) {
-      case DATACENTER -> datacenter(name, new Fields(root.get(), DATACENTER_KEYS, problems, lines), lines, problems);
-      case HOSTCLASS -> hostclass(name, new Fields(root.get(), HOSTCLASS_KEYS, problems, lines), lines, problems);
-      case HOST -> host(name, new Fields(root.get(), HOST_KEYS, problems, lines), lines, problems);
-      case USER -> user(name, new Fields(root.get(), USER_KEYS, problems, lines), lines, problems);
+      case DATACENTER -> datacenter(name, new Fields(root, DATACENTER_KEYS, problems, lines), lines, problems, size);
+      case HOSTCLASS -> hostclass(name, new Fields(root, HOSTCLASS_KEYS, problems, lines), lines, problems, size);
+      case HOST -> host(name, new Fields(root, HOST_KEYS, problems, lines), lines, problems, size);
+      case USER -> user(name, new Fields(root, USER_KEYS, problems, lines), lines, problems);
     };
+
     return problems.isEmpty() ? Optional.of(object) : Optional.empty();
   }
 
-  private static Datacenter datacenter(String name, Fields f, Map<String, Integer> lines, Problems p) {
+  private static Datacenter datacenter(String name, Fields f, Map<String, Integer> lines, Problems p, long size) {
     String description = f.optionalText("description", "");
     Map<String, Object> params = f.params("params");
-    return new Datacenter(name, description, params, new Origin(p.path(), lines));
+    return new Datacenter(name, description, params, new Origin(p.path(), lines, size));
   }
 
-  private static Hostclass hostclass(String name, Fields f, Map<String, Integer> lines, Problems p) {
+  private static Hostclass hostclass(String name, Fields f, Map<String, Integer> lines, Problems p, long size) {
     String description = f.optionalText("description", "");
     Map<String, String> packages = f.textMap("packages", NameRule.PACKAGE, NameRule.VERSION, "package names to exact versions");
     Map<String, Object> params = f.params("params");
     List<String> peers = f.textList("peers", NameRule.HOSTCLASS, Set.of());
-    return new Hostclass(name, description, packages, params, peers, new Origin(p.path(), lines));
+    return new Hostclass(name, description, packages, params, peers, new Origin(p.path(), lines, size));
   }
 
-  private static Host host(String name, Fields f, Map<String, Integer> lines, Problems p) {
+  private static Host host(String name, Fields f, Map<String, Integer> lines, Problems p, long size) {
     String hostclass = checked(f.requiredText("hostclass"), NameRule.HOSTCLASS, f.line("hostclass"), p);
     String datacenter = checked(f.requiredText("datacenter"), NameRule.DATACENTER, f.line("datacenter"), p);
     Map<String, Object> params = f.params("params");
     Map<String, String> packages = f.textMap("packages", NameRule.PACKAGE, NameRule.VERSION, "package names to exact versions");
-    return new Host(name, hostclass, datacenter, params, packages, new Origin(p.path(), lines));
+    return new Host(name, hostclass, datacenter, params, packages, new Origin(p.path(), lines, size));
   }
 
   private static User user(String login, Fields f, Map<String, Integer> lines, Problems p) {

@@ -66,8 +66,19 @@ public final class SafeYaml {
 
   private SafeYaml() {}
 
+  /**
+   * A composed document: its root ({@code null} when empty) and its size with every alias
+   * expanded (one per node plus each scalar's characters): a bound on what it can add to a spec.
+   */
+  public record Document(Node root, long expanded) {}
+
   /** The single document of {@code text} as a node tree with lines, or null for an empty document. */
   public static Node compose(String text, Limits limits) throws Refused {
+    return document(text, limits).root();
+  }
+
+  /** As {@link #compose}, with the document's expanded size. */
+  public static Document document(String text, Limits limits) throws Refused {
     if (text.length() > limits.maxChars()) {
       throw new Refused(1, "too large: " + text.length() + " characters, at most " + limits.maxChars());
     }
@@ -83,10 +94,7 @@ public final class SafeYaml {
     } catch (YAMLException e) {
       throw new Refused(1, "YAML error: " + e.getMessage());
     }
-    if (root != null) {
-      new Walk(limits).size(root);
-    }
-    return root;
+    return new Document(root, root == null ? 0 : new Walk(limits).size(root));
   }
 
   /** {@code text} as plain Java values (String, Integer, Long, BigInteger, Double, Boolean, List, Map, null). */
@@ -118,20 +126,25 @@ public final class SafeYaml {
    */
   private static final class Walk {
     private final Limits limits;
-    private final Map<Node, Long> sizes = new IdentityHashMap<>();
-    private final Set<Node> open = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<Node, Long> sizes = new IdentityHashMap<>(4);
+    private final Set<Node> open = java.util.Collections.newSetFromMap(new IdentityHashMap<>(4));
 
     Walk(Limits limits) {
       this.limits = limits;
     }
 
     long size(Node node) throws Refused {
-      Long known = sizes.get(node);
-      if (known != null) {
-        return known;
-      }
-      if (!open.add(node)) {
-        throw new Refused(Fields.line(node), "a recursive alias" + anchor(node) + ": a document must be a tree");
+      // Only an anchored node can be reached twice (an alias is its anchor's very node), so only
+      // those are remembered: a document without anchors is walked once, as a plain tree.
+      boolean anchored = node.getAnchor() != null;
+      if (anchored) {
+        Long known = sizes.get(node);
+        if (known != null) {
+          return known;
+        }
+        if (!open.add(node)) {
+          throw new Refused(Fields.line(node), "a recursive alias" + anchor(node) + ": a document must be a tree");
+        }
       }
       Tag tag = node.getTag();
       if (tag.equals(Tag.MERGE)) {
@@ -153,8 +166,10 @@ public final class SafeYaml {
           size = add(size, size(tuple.getValueNode()), node);
         }
       }
-      open.remove(node);
-      sizes.put(node, size);
+      if (anchored) {
+        open.remove(node);
+        sizes.put(node, size);
+      }
       return size;
     }
 

@@ -19,26 +19,32 @@ public final class YamlDocument {
   private YamlDocument() {}
 
   public static Optional<MappingNode> parse(byte[] bytes, Problems problems) {
+    return document(bytes, problems).map(d -> (MappingNode) d.root());
+  }
+
+  /** As {@link #parse}, with the document's size once its aliases are expanded; its root is a mapping. */
+  public static Optional<SafeYaml.Document> document(byte[] bytes, Problems problems) {
     Optional<String> text = decode(bytes, problems);
     if (text.isEmpty()) {
       return Optional.empty();
     }
-    Node root;
+    SafeYaml.Document document;
     try {
-      root = SafeYaml.compose(text.get(), LIMITS);
+      document = SafeYaml.document(text.get(), LIMITS);
     } catch (SafeYaml.Refused e) {
       problems.add(e.line(), e.getMessage());
       return Optional.empty();
     }
+    Node root = document.root();
     if (root == null) {
       problems.add(1, "empty file: expected a mapping of keys to values");
       return Optional.empty();
     }
-    if (!(root instanceof MappingNode mapping)) {
+    if (!(root instanceof MappingNode)) {
       problems.add(Fields.line(root), "expected a mapping of keys to values at the top, got " + Fields.kind(root));
       return Optional.empty();
     }
-    return Optional.of(mapping);
+    return Optional.of(document);
   }
 
   /** A config file (or manifest, or settings file) is at most 4 MiB, aliases included. */

@@ -45,44 +45,44 @@ public final class SpecBound {
 
   private record Over(Culprit culprit, String firstHost, long size, int hosts) {}
 
+  /** What every host of one hostclass in one datacenter shares: both files' params, the packages, the peers. */
+  private record Group(long size, Culprit peers) {}
+
+  /** The hosts of one hostclass in one datacenter as peers: how many, and their names and own files. */
+  private static final class AsPeers {
+    long hosts;
+    long own;
+  }
+
   private void check(Consumer<Problem> out) {
-    Map<String, Long> ownParams = new HashMap<>();
+    // One pass for what each hostclass's hosts in each datacenter add as peers, one to bound every spec.
+    Map<String, Map<String, AsPeers>> asPeers = new HashMap<>();
     for (Host host : repo.hosts().values()) {
-      ownParams.put(host.name(), params(repo.datacenters().get(host.datacenter()).params())
-          + params(repo.hostclasses().get(host.hostclass()).params()) + params(host.params()) + host.name().length());
+      AsPeers p = asPeers.computeIfAbsent(host.hostclass(), k -> new HashMap<>())
+          .computeIfAbsent(host.datacenter(), k -> new AsPeers());
+      p.hosts++;
+      p.own += 20 + host.name().length() + host.origin().size();
     }
-    Map<String, Long> peerSizes = new HashMap<>();
+    Map<String, Map<String, Group>> groups = new HashMap<>();
     Map<String, Over> over = new LinkedHashMap<>();
     for (Host host : repo.hosts().values()) {
+      Group group = groups.computeIfAbsent(host.hostclass(), k -> new HashMap<>())
+          .computeIfAbsent(host.datacenter(), k -> group(host.hostclass(), host.datacenter(), asPeers));
+      long size = group.size() + host.origin().size() + host.name().length()
+          + (long) PER_PACKAGE * host.packages().size();
+      if (size <= max) {
+        continue;
+      }
+      // Over the bound (rare): find what contributes most, to send the user to its line.
       Datacenter datacenter = repo.datacenters().get(host.datacenter());
       Hostclass hostclass = repo.hostclasses().get(host.hostclass());
-      long size = 200 + ownParams.get(host.name())
-          + (long) PER_PACKAGE * SpecResolver.packageVersions(hostclass, host).size();
-      Culprit culprit = largest(datacenter.params(), datacenter.origin(), null);
-      culprit = largest(hostclass.params(), hostclass.origin(), culprit);
-      culprit = largest(host.params(), host.origin(), culprit);
-      List<String> peers = hostclass.peers();
-      for (int i = 0; i < peers.size(); i++) {
-        String peerClass = peers.get(i);
-        long peerSize = peerSizes.computeIfAbsent(peerClass + '\0' + host.datacenter(), k -> {
-          long total = 0;
-          for (String peer : repo.index().hosts(peerClass, host.datacenter())) {
-            total += ownParams.get(peer) + 20;
-          }
-          return total;
-        });
-        size += peerSize;
-        if (culprit == null || peerSize > culprit.size()) {
-          culprit = new Culprit(hostclass.origin().path(), hostclass.origin().line("peers." + i),
-              "the peers of hostclass " + peerClass + " in " + host.datacenter(), peerSize);
-        }
-      }
-      if (size > max && culprit != null) {
-        String key = culprit.path() + ':' + culprit.line();
-        Over seen = over.get(key);
-        over.put(key, seen == null ? new Over(culprit, host.name(), size, 1)
-            : new Over(culprit, seen.firstHost(), Math.max(size, seen.size()), seen.hosts() + 1));
-      }
+      Culprit culprit = larger(larger(largest(datacenter.params(), datacenter.origin()),
+          largest(hostclass.params(), hostclass.origin())), largest(host.params(), host.origin()));
+      culprit = larger(culprit, group.peers());
+      String key = culprit.path() + ':' + culprit.line();
+      Over seen = over.get(key);
+      over.put(key, seen == null ? new Over(culprit, host.name(), size, 1)
+          : new Over(culprit, seen.firstHost(), Math.max(size, seen.size()), seen.hosts() + 1));
     }
     over.values().forEach(o -> out.accept(new Problem(o.culprit().path(), o.culprit().line(), "the spec of "
         + o.firstHost() + (o.hosts() > 1 ? " (and " + (o.hosts() - 1) + " more hosts)" : "") + " would be about "
@@ -91,8 +91,33 @@ public final class SpecBound {
         + ": write less (an alias repeats its anchor's value in full)")));
   }
 
-  private Culprit largest(Map<String, Object> params, Origin origin, Culprit sofar) {
-    Culprit best = sofar;
+  private Group group(String hostclassName, String datacenterName, Map<String, Map<String, AsPeers>> asPeers) {
+    Hostclass hostclass = repo.hostclasses().get(hostclassName);
+    long datacenterSize = repo.datacenters().get(datacenterName).origin().size();
+    long size = 200 + datacenterSize + hostclass.origin().size() + (long) PER_PACKAGE * hostclass.packages().size();
+    Culprit largestPeers = null;
+    List<String> peers = hostclass.peers();
+    for (int i = 0; i < peers.size(); i++) {
+      AsPeers p = asPeers.getOrDefault(peers.get(i), Map.of()).get(datacenterName);
+      if (p == null) {
+        continue;
+      }
+      // A peer's params are its three files': the datacenter's, its hostclass's, its own.
+      long peerSize = p.own + p.hosts * (datacenterSize + repo.hostclasses().get(peers.get(i)).origin().size());
+      size += peerSize;
+      largestPeers = larger(largestPeers, new Culprit(hostclass.origin().path(), hostclass.origin().line("peers." + i),
+          "the peers of hostclass " + peers.get(i) + " in " + datacenterName, peerSize));
+    }
+    return new Group(size, largestPeers);
+  }
+
+  private static Culprit larger(Culprit a, Culprit b) {
+    return a == null || (b != null && b.size() > a.size()) ? b : a;
+  }
+
+  /** The largest of {@code params}, or null when there are none. */
+  private Culprit largest(Map<String, Object> params, Origin origin) {
+    Culprit best = null;
     for (Map.Entry<String, Object> e : params.entrySet()) {
       long size = measure(e.getValue());
       if (best == null || size > best.size()) {
@@ -100,10 +125,6 @@ public final class SpecBound {
       }
     }
     return best;
-  }
-
-  private long params(Map<String, Object> params) {
-    return measure(params);
   }
 
   /** The length of {@code value} as JSON (near enough: escapes not counted), each collection measured once. */
