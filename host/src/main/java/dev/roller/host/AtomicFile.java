@@ -1,7 +1,8 @@
 package dev.roller.host;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -29,25 +30,49 @@ public final class AtomicFile {
 
   private AtomicFile() {}
 
+  /**
+   * Work on the temporary file once its bytes are on disk and its mode set, before it is renamed
+   * over the target: set its owner, have a tool check it. Throwing leaves the target as it was.
+   */
+  @FunctionalInterface
+  public interface Prepare {
+    void accept(Path temp) throws IOException;
+  }
+
+  /** What goes into the file, written to a stream (a download, say, too large to hold in memory). */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
   /** Replaces {@code file} with {@code bytes}, mode {@code mode} (e.g. {@code rw-r--r--}); creates its folder if needed. */
   public static void write(Path file, byte[] bytes, String mode) throws IOException {
+    write(file, bytes, mode, temp -> {});
+  }
+
+  /** As above, with {@code prepare} run on the temporary file before the rename. */
+  public static void write(Path file, byte[] bytes, String mode, Prepare prepare) throws IOException {
+    write(file, out -> out.write(bytes), mode, prepare);
+  }
+
+  /** As above, the contents written by {@code content}; {@code prepare} may check them (a digest) and refuse. */
+  public static void write(Path file, Content content, String mode, Prepare prepare) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Set<PosixFilePermission> perms = PosixFilePermissions.fromString(mode);
     Path temp = null;
     try {
       temp = createTemp(dir, file.getFileName().toString());
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
-        }
-        out.force(true);
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        OutputStream out = Channels.newOutputStream(channel);
+        content.writeTo(out);
+        out.flush();
+        channel.force(true);
       }
       Files.setPosixFilePermissions(temp, perms); // the umask narrowed the mode asked at creation
+      prepare.accept(temp);
       move(temp, file);
       temp = null;
-      forceFolder(dir);
     } finally {
       if (temp != null) {
         Files.deleteIfExists(temp);

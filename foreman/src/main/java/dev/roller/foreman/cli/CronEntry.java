@@ -1,12 +1,11 @@
 package dev.roller.foreman.cli;
 
+import dev.roller.host.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,23 +53,17 @@ final class CronEntry {
    * requires; under a scratch {@code --root} a non-root user may write it as their own.
    */
   static void write(Path file, String text, boolean realRoot) throws IOException {
-    Files.createDirectories(file.getParent());
-    Path temp = file.resolveSibling(".roller-foreman.tmp");
-    Files.writeString(temp, text, StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-    if (Files.getAttribute(temp, "unix:uid", LinkOption.NOFOLLOW_LINKS) instanceof Integer uid && uid != 0) {
-      try {
-        Files.setAttribute(temp, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(temp, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
-      } catch (IOException e) {
-        if (!realRoot) {
-          Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-          return;
+    AtomicFile.write(file, text.getBytes(StandardCharsets.UTF_8), "rw-r--r--", temp -> {
+      if (Files.getAttribute(temp, "unix:uid", LinkOption.NOFOLLOW_LINKS) instanceof Integer uid && uid != 0) {
+        try {
+          Files.setAttribute(temp, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+          Files.setAttribute(temp, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+          if (realRoot) {
+            throw new IOException("cron.d files must belong to root, and foreman cannot make " + file + " so: run it as root", e);
+          }
         }
-        Files.deleteIfExists(temp);
-        throw new IOException("cron.d files must belong to root, and foreman cannot make " + file + " so: run it as root", e);
       }
-    }
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    });
   }
 }

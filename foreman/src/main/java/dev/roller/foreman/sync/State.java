@@ -1,11 +1,11 @@
 package dev.roller.foreman.sync;
 
+import dev.roller.host.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,9 +80,6 @@ public final class State {
     DumperOptions options = new DumperOptions();
     options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
     String text = "# Written by foreman: the accounts and groups it created and may change.\n" + new Yaml(options).dump(doc);
-    Files.createDirectories(file.getParent());
-    Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.writeString(temp, text, StandardCharsets.UTF_8);
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFile.write(file, text);
   }
 }

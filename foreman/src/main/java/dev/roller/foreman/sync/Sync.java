@@ -1,5 +1,6 @@
 package dev.roller.foreman.sync;
 
+import dev.roller.host.AtomicFile;
 import dev.roller.repo.model.AccountRules;
 import dev.roller.repo.model.NameRule;
 import dev.roller.repo.model.SshKey;
@@ -8,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -321,20 +320,15 @@ public final class Sync {
     if (text.toString().equals(now)) {
       return;
     }
-    change("sudoers: " + SUDOERS + " written", () -> {
-      Files.createDirectories(file.getParent());
-      Path temp = file.resolveSibling(".roller-foreman.tmp");
-      Files.writeString(temp, text, StandardCharsets.UTF_8);
-      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("r--r-----"));
-      Files.setAttribute(temp, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
-      Files.setAttribute(temp, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
-      String problem = tools.visudoProblem(temp);
-      if (problem != null) {
-        Files.deleteIfExists(temp);
-        throw new IOException("visudo refused the sudoers file, the old one stays: " + problem);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    });
+    change("sudoers: " + SUDOERS + " written", () -> AtomicFile.write(file, text.toString().getBytes(StandardCharsets.UTF_8),
+        "r--r-----", temp -> {
+          Files.setAttribute(temp, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+          Files.setAttribute(temp, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
+          String problem = tools.visudoProblem(temp);
+          if (problem != null) {
+            throw new IOException("visudo refused the sudoers file, the old one stays: " + problem);
+          }
+        }));
   }
 
   /** Writes {@code text} to {@code name} in the home (or its .ssh) if it differs, through {@link HomeFiles}. */

@@ -2,13 +2,10 @@ package dev.roller.roll.apply;
 
 import dev.roller.roll.RollException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,15 +67,7 @@ public record Journal(String op, int from, int to, Phase phase, List<String> sto
     options.setDefaultFlowStyle(DumperOptions.FlowStyle.FLOW);
     byte[] bytes = new Yaml(options).dump(doc).getBytes(StandardCharsets.UTF_8);
     try {
-      Files.createDirectories(file.getParent());
-      Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        out.write(java.nio.ByteBuffer.wrap(bytes));
-        out.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      syncFolder(file.getParent());
+      dev.roller.host.AtomicFile.write(file, bytes, "rw-r--r--");
     } catch (IOException e) {
       throw new RollException("cannot write the journal " + file + ": " + e.getMessage(), e);
     }
@@ -109,7 +98,7 @@ public record Journal(String op, int from, int to, Phase phase, List<String> sto
   public static void clear(Path file) throws RollException {
     try {
       Files.deleteIfExists(file);
-      syncFolder(file.getParent());
+      dev.roller.host.AtomicFile.forceFolder(file.getParent());
     } catch (IOException e) {
       throw new RollException("cannot remove the journal " + file + ": " + e.getMessage(), e);
     }
@@ -123,9 +112,5 @@ public record Journal(String op, int from, int to, Phase phase, List<String> sto
     return out;
   }
 
-  private static void syncFolder(Path dir) throws IOException {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    }
-  }
+
 }

@@ -7,7 +7,6 @@ import dev.roller.repo.parse.SafeYaml;
 import dev.roller.roll.RollException;
 import dev.roller.roll.spec.HostSpec;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -149,24 +148,15 @@ public final class ConfigServerClient {
     try {
       Files.createDirectories(target.getParent());
       r = client.stream(path, deadline, in -> {
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-        try {
-          MessageDigest digest = Sha256.newDigest();
-          try (OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), digest)) {
-            in.transferTo(out);
-          }
-          try (java.nio.channels.FileChannel written = java.nio.channels.FileChannel.open(temp,
-              java.nio.file.StandardOpenOption.WRITE)) {
-            written.force(true); // on disk before it is renamed into the cache
-          }
-          Sha256 actual = Sha256.of(digest);
-          if (!actual.equals(p.sha256())) {
-            throw new IOException(p.ref() + " has sha256 " + actual + ", the spec says " + p.sha256());
-          }
-          dev.roller.host.AtomicFile.move(temp, target);
-        } finally {
-          Files.deleteIfExists(temp);
-        }
+        MessageDigest digest = Sha256.newDigest();
+        // Into the cache only whole, on disk, and with the sha256 the spec names.
+        dev.roller.host.AtomicFile.write(target, out -> in.transferTo(new DigestOutputStream(out, digest)), "rw-r--r--",
+            temp -> {
+              Sha256 actual = Sha256.of(digest);
+              if (!actual.equals(p.sha256())) {
+                throw new IOException(p.ref() + " has sha256 " + actual + ", the spec says " + p.sha256());
+              }
+            });
       });
     } catch (IOException e) {
       throw new RollException("cannot download " + p.ref() + ": " + e.getMessage(), e);

@@ -46,7 +46,7 @@ public final class GenerationBuilder {
     static void write(Path dir, GenerationRecord rec) throws IOException {
       StringBuilder text = new StringBuilder(rec.specDigest()).append('\n').append(rec.commit() == null ? "-" : rec.commit()).append('\n');
       rec.packages().forEach(p -> text.append(p.sha256().hex()).append('\n'));
-      Files.writeString(dir.resolve(PATH), text, StandardCharsets.UTF_8);
+      dev.roller.host.AtomicFile.write(dir.resolve(PATH), text.toString());
     }
 
     /** The digest file of the generation in {@code dir}, or null (generation 0, or one built before it existed). */
@@ -117,9 +117,8 @@ public final class GenerationBuilder {
               + " bytes (at " + name + "): refused");
         }
         Path target = dir.resolve(t.path());
-        Files.createDirectories(target.getParent());
-        Files.write(target, out);
-        Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(t.source()));
+        dev.roller.host.AtomicFile.write(target, out,
+            java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(t.source())));
         FileIndex.Entry entry = FileIndex.entryOf(target, t.path(), buffer);
         renderedEntries.add(entry);
         rendered.computeIfAbsent(t.owner(), k -> new LinkedHashMap<>()).put(t.path(), entry.digest());

@@ -128,9 +128,7 @@ public record GenerationRecord(
     DumperOptions options = new DumperOptions();
     options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
     options.setDereferenceAliases(true);
-    Path file = dir.resolve(PATH);
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, new Yaml(options).dump(toMap()), StandardCharsets.UTF_8);
+    dev.roller.host.AtomicFile.write(dir.resolve(PATH), new Yaml(options).dump(toMap()));
   }
 
   public Map<String, Object> toMap() {

@@ -1,16 +1,15 @@
 package dev.roller.roll.generation;
 
+import dev.roller.host.AtomicFile;
 import dev.roller.roll.RollException;
 import dev.roller.roll.layout.HostLayout;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -88,6 +87,8 @@ public final class Generations {
     Files.createDirectories(layout.generations());
     try {
       Files.move(usrLocal, zero, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFile.forceFolder(layout.generations());
+      AtomicFile.forceFolder(usrLocal.getParent());
     } catch (AtomicMoveNotSupportedException e) {
       throw new RollException("cannot keep " + usrLocal + " as generation 0: it is on another filesystem than "
           + layout.generations() + "; put both on one filesystem (or move " + usrLocal + " there by hand)", e);
@@ -108,7 +109,7 @@ public final class Generations {
   public Path finishBuilding(int n) throws IOException {
     Path done = layout.generation(n);
     Files.move(building(n), done, StandardCopyOption.ATOMIC_MOVE);
-    sync(layout.generations());
+    AtomicFile.forceFolder(layout.generations());
     return done;
   }
 
@@ -158,8 +159,7 @@ public final class Generations {
     Path fresh = usrLocal.resolveSibling(".local.roller-switch");
     Files.deleteIfExists(fresh);
     Files.createSymbolicLink(fresh, layout.linkTarget(n));
-    Files.move(fresh, usrLocal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    sync(usrLocal.getParent());
+    AtomicFile.move(fresh, usrLocal);
   }
 
   /** Removes generation {@code n}; never the one {@code usr/local} points to. */
@@ -168,11 +168,5 @@ public final class Generations {
       throw new RollException("generation " + n + " is the current one: switch away from it first");
     }
     Trees.delete(layout.generation(n));
-  }
-
-  private static void sync(Path dir) throws IOException {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    }
   }
 }

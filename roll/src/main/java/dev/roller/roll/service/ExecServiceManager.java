@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -146,10 +145,7 @@ public final class ExecServiceManager implements ServiceManager {
   }
 
   private void writePidFile(String name, long pid, Instant started) throws IOException {
-    Path file = pidFile(name);
-    Path temp = Files.createTempFile(layout.run(), "." + name + ".", ".tmp");
-    Files.writeString(temp, pid + " " + started.toEpochMilli() + "\n", StandardCharsets.US_ASCII);
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    dev.roller.host.AtomicFile.write(pidFile(name), pid + " " + started.toEpochMilli() + "\n");
   }
 
   private void deletePidFile(String name) throws RollException {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -71,10 +70,7 @@ public final class SystemdServiceManager implements ServiceManager {
       Files.createDirectories(layout.log());
       boolean changed = !Files.isRegularFile(file) || !Files.readString(file, StandardCharsets.UTF_8).equals(text);
       if (changed) {
-        Files.createDirectories(file.getParent());
-        Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        Files.writeString(temp, text, StandardCharsets.UTF_8);
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        dev.roller.host.AtomicFile.write(file, text);
         run(true, "daemon-reload");
         run(true, "enable", "--quiet", unitName(unit.name()));
       }

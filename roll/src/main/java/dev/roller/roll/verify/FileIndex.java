@@ -1,7 +1,6 @@
 package dev.roller.roll.verify;
 
 import dev.roller.pkg.Sha256;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -91,18 +89,15 @@ public final class FileIndex {
     return Sha256.of(digest).hex();
   }
 
-  /** Writes {@code entries} to {@code file} atomically (a temporary sibling renamed over it). */
+  /** Writes {@code entries} to {@code file} through {@link dev.roller.host.AtomicFile} (whole and durable, or not at all). */
   public static void write(Path file, List<Entry> entries) throws IOException {
-    Files.createDirectories(file.getParent());
-    Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-      for (Entry e : entries) {
-        out.append(e.kind()).append('\t').append(e.mode()).append('\t').append(Long.toString(e.size())).append('\t')
-            .append(Long.toString(e.mtime())).append('\t').append(escape(e.digest())).append('\t').append(escape(e.path()))
-            .append('\n');
-      }
+    StringBuilder out = new StringBuilder(entries.size() * 96);
+    for (Entry e : entries) {
+      out.append(e.kind()).append('\t').append(e.mode()).append('\t').append(e.size()).append('\t')
+          .append(e.mtime()).append('\t').append(escape(e.digest())).append('\t').append(escape(e.path()))
+          .append('\n');
     }
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    dev.roller.host.AtomicFile.write(file, out.toString());
   }
 
   /**
