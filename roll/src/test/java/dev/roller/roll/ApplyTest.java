@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,6 +56,36 @@ class ApplyTest {
 
   private void hostclass(String yaml) throws Exception {
     Services.hostclass(server, yaml);
+  }
+
+  @Test
+  void aFirstRollAsksBeforeItMovesTheHostsOwnTreeAndADeclineLeavesItInPlace() throws Exception {
+    Files.createDirectories(layout.usrLocal().resolve("bin"));
+    Files.writeString(layout.usrLocal().resolve("bin/legacy"), "old\n");
+    List<Applier.Preview> asked = new ArrayList<>();
+    applier.confirm(preview -> {
+      // Asked while the host's /usr/local is still its own folder, in place.
+      assertFalse(Files.isSymbolicLink(layout.usrLocal()), "/usr/local moved before the answer");
+      assertEquals("old\n", Files.readString(layout.usrLocal().resolve("bin/legacy")));
+      asked.add(preview);
+      return false;
+    });
+
+    Outcome outcome = applier.apply(HOST, false);
+
+    assertEquals(1, asked.size());
+    String notes = String.join("\n", asked.get(0).notes());
+    assertTrue(notes.contains("first roll on this host: its own " + layout.usrLocal() + " is kept, as it is, as generation 0"), notes);
+    assertTrue(notes.contains("warning: generation 1 has no bin/roll"), notes);
+    assertEquals(Outcome.FAILED_UNTOUCHED, outcome.exitCode(), outcome.message());
+    assertTrue(outcome.message().contains("declined (host untouched)"), outcome.message());
+    assertFalse(Files.isSymbolicLink(layout.usrLocal()));
+    assertEquals("old\n", Files.readString(layout.usrLocal().resolve("bin/legacy")));
+    assertEquals(List.of(), new Generations(layout).list(), "no generation kept, not even 0");
+
+    applier.confirm(preview -> true);
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    assertEquals("old\n", Files.readString(layout.generation(0).resolve("bin/legacy")), "kept as generation 0 once accepted");
   }
 
   @Test

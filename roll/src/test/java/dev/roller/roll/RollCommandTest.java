@@ -98,6 +98,20 @@ class RollCommandTest {
   }
 
   @Test
+  void aFirstPlanSaysWhatBecomesGenerationZeroAndWarnsThatRollIsMissing() throws Exception {
+    Files.createDirectories(layout.usrLocal().resolve("bin"));
+    Files.writeString(layout.usrLocal().resolve("bin/legacy"), "old\n");
+    env.put("ROLLER_CONFIG_SERVER", server.uri().toString());
+
+    assertEquals(0, rollHere("plan"), err);
+
+    assertTrue(out.contains("first roll on this host: its own " + layout.usrLocal() + " is kept, as it is, as generation 0"), out);
+    assertTrue(out.contains("warning: generation 1 has no bin/roll: once it is applied, this host cannot roll again"), out);
+    assertFalse(Files.isSymbolicLink(layout.usrLocal()), "plan moves nothing");
+    assertEquals(List.of(), new dev.roller.roll.generation.Generations(layout).list());
+  }
+
+  @Test
   void planShowsPackagesDiffsAndServicesAndChangesNothing() throws Exception {
     env.put("ROLLER_CONFIG_SERVER", server.uri().toString());
     assertEquals(0, rollHere("apply"));

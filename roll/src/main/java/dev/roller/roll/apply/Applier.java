@@ -148,7 +148,11 @@ public final class Applier {
   }
 
   private Outcome applyLocked(String host, boolean restartAll) throws RollException, IOException {
-    int from = base();
+    // A blank host's /usr/local is kept as generation 0 only once the roll goes ahead (after the
+    // build, and the answer when asked): until then it is not touched.
+    generations.removeLeftovers();
+    boolean blank = blankHost();
+    int from = blank ? 0 : base();
     HostSpec spec = null;
     boolean damaged = false; // the current tree does not verify: its damage may be in the shared store
     GenerationBuilder.Digest known = restartAll ? null : GenerationBuilder.Digest.read(layout.generation(from));
@@ -215,10 +219,15 @@ public final class Applier {
     }
     log.info("built generation " + to + " (" + spec.packages().size() + " packages, commit " + shortCommit(spec.commit()) + ")");
     Plan plan = Plan.between(fromRec, built.record(), restartAll, manager::running);
-    if (confirm != null && !confirmed(new Preview(from, fromRec, built.record(), plan, diffs(from, fromRec, built), false))) {
+    if (confirm != null && !confirmed(new Preview(from, fromRec, built.record(), plan, diffs(from, fromRec, built), false,
+        notes(blank, built)))) {
       generations.delete(to);
       Journal.clear(layout.journal());
-      return Outcome.failed("not applied: declined (host untouched: still on generation " + from + ")", from);
+      return Outcome.failed("not applied: declined (host untouched" + (blank ? ")" : ": still on generation " + from + ")"),
+          blank ? -1 : from);
+    }
+    if (blank) {
+      base();
     }
     Outcome outcome = transition("apply", from, fromRec, to, built.record(), plan);
     remember(outcome, digest, spec.commit(), to);
@@ -271,7 +280,28 @@ public final class Applier {
 
   /** What {@code roll plan} shows: the plan from the current generation to the spec's, and rendered-file diffs. */
   public record Preview(int from, GenerationRecord fromRec, GenerationRecord toRec, Plan plan, List<String> diffs,
-      boolean unchanged) {}
+      boolean unchanged, List<String> notes) {}
+
+  /**
+   * What a plan must say besides the changes: on a blank host what becomes generation 0, and a
+   * warning when the new generation would not hold roll itself (the host could not roll again).
+   */
+  private List<String> notes(boolean blank, GenerationBuilder.Built built) {
+    List<String> notes = new ArrayList<>();
+    if (blank) {
+      notes.add(Files.isDirectory(layout.usrLocal(), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          ? "first roll on this host: its own " + layout.usrLocal() + " is kept, as it is, as generation 0 (moved "
+              + "under " + layout.generations() + "; 'roll rollback --yes' goes back to it), and " + layout.usrLocal()
+              + " becomes a link to generation " + built.number()
+          : "first roll on this host: there is no " + layout.usrLocal() + "; an empty generation 0 is made, and "
+              + layout.usrLocal() + " becomes a link to generation " + built.number());
+    }
+    if (!Files.exists(built.dir().resolve("bin/roll"))) {
+      notes.add("warning: generation " + built.number() + " has no bin/roll: once it is applied, this host cannot "
+          + "roll again until roll is installed another way (add the roll package to its hostclass)");
+    }
+    return notes;
+  }
 
   /**
    * {@code roll plan}: what apply would do now. Packages are fetched into the cache and store (so
@@ -285,14 +315,16 @@ public final class Applier {
       HostSpec spec = client.spec(host);
       if (!restartAll && fromRec != null && fromRec.specDigest().equals(GenerationRecord.digest(spec))
           && verify(from, false).isEmpty()) {
-        return new Preview(from, fromRec, fromRec, Plan.between(fromRec, fromRec, false, s -> true), List.of(), true);
+        return new Preview(from, fromRec, fromRec, Plan.between(fromRec, fromRec, false, s -> true), List.of(), true,
+            List.of());
       }
       Map<HostSpec.Package, Path> trees = fetch(spec);
       int n = generations.next();
       GenerationBuilder.Built built = new GenerationBuilder(layout, generations).build(spec, trees, n, false);
       try {
         Plan plan = Plan.between(fromRec, built.record(), restartAll, manager::running);
-        return new Preview(from, fromRec, built.record(), plan, diffs(from, fromRec, built), false);
+        return new Preview(from, fromRec, built.record(), plan, diffs(from, fromRec, built), false,
+            notes(from < 0, built));
       } finally {
         generations.abandon(n);
       }
@@ -613,21 +645,37 @@ public final class Applier {
   }
 
   /**
+   * Whether roll has no generation here yet (a blank host), touching nothing. A {@code /usr/local}
+   * that is a link roll did not make is refused: roll will not guess what it points to.
+   */
+  boolean blankHost() throws RollException, IOException {
+    if (generations.current().isPresent()) {
+      return false;
+    }
+    if (Files.isSymbolicLink(layout.usrLocal())) {
+      throw new RollException(layout.usrLocal() + " is a link roll did not make (to "
+          + Files.readSymbolicLink(layout.usrLocal()) + "); move it aside and roll again");
+    }
+    if (Files.isDirectory(layout.usrLocal()) && Files.exists(layout.generation(0), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new RollException(layout.usrLocal() + " is a folder but generation 0 exists already (" + layout.generation(0)
+          + "): something other than roll changed " + layout.usrLocal() + "; move one of them aside");
+    }
+    return true;
+  }
+
+  /**
    * The current generation, made one if there is none: a blank host's own {@code /usr/local} is
    * kept as generation 0; with no {@code /usr/local} at all an empty generation 0 is made.
    */
   int base() throws RollException, IOException {
     generations.removeLeftovers();
+    blankHost();
     if (generations.adoptBlankHost()) {
       log.info("kept this host's own " + layout.usrLocal() + " as generation 0");
     }
     OptionalInt current = generations.current();
     if (current.isPresent()) {
       return current.getAsInt();
-    }
-    if (Files.exists(layout.usrLocal(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      throw new RollException(layout.usrLocal() + " is a link roll did not make (to "
-          + Files.readSymbolicLink(layout.usrLocal()) + "); move it aside and roll again");
     }
     if (generations.list().contains(0)) {
       generations.switchTo(0);

@@ -464,6 +464,7 @@ public final class Roll implements Callable<Integer> {
     out.println("services:" + (plan.reasons().isEmpty() ? " unchanged" : ""));
     plan.reasons().forEach((name, why) -> out.println("  " + name + ": " + why));
     plan.activate().forEach(h -> out.println("activate: " + h.pkg() + ": " + h.command()));
+    preview.notes().forEach(out::println);
     out.flush();
   }
 
