@@ -54,6 +54,38 @@ class RollerPkgPublishTest {
   }
 
   @Test
+  void severalFilesArePublishedInOneRunAndOneRefusedDoesNotStopTheOthers() throws Exception {
+    TestRepo repo = TestRepo.minimal(dir.resolve("repo"));
+    repo.commit("first");
+    try (ServerFixture server = ServerFixture.start(repo, dir)) {
+      Path token = Files.writeString(dir.resolve("token"), ServerFixture.TOKEN + "\n");
+      BuiltPackage web = server.build("hello-web", "1.0.0", "v1");
+      BuiltPackage foreman = server.build("foreman", "1.0.0", "f");
+      Result both = run("publish", web.file().toString(), foreman.file().toString(), "--config-server", server.base,
+          "--token-file", token.toString());
+      assertEquals(0, both.code(), both.err());
+      assertEquals("published hello-web-1.0.0 " + web.sha256() + "\npublished foreman-1.0.0 " + foreman.sha256() + "\n",
+          both.out());
+
+      BuiltPackage conflicting = server.build("hello-web", "1.0.0", "other");
+      BuiltPackage fresh = server.build("hello-web", "1.1.0", "v2");
+      Result mixed = run("publish", conflicting.file().toString(), fresh.file().toString(), "--config-server", server.base,
+          "--token-file", token.toString());
+      assertEquals(1, mixed.code());
+      assertTrue(mixed.err().contains("HTTP 409") && mixed.err().contains("1 of 2 packages not published"), mixed.err());
+      assertEquals("published hello-web-1.1.0 " + fresh.sha256() + "\n", mixed.out(), "the other one was published");
+
+      Path junk = Files.writeString(dir.resolve("junk.tar.gz"), "not a tarball");
+      BuiltPackage third = server.build("hello-web", "1.2.0", "v3");
+      Result refused = run("publish", third.file().toString(), junk.toString(), "--config-server", server.base,
+          "--token-file", token.toString());
+      assertEquals(1, refused.code());
+      assertTrue(refused.err().contains("junk.tar.gz") && refused.err().contains("nothing published"), refused.err());
+      assertEquals(404, server.get("/packages/hello-web/1.2.0").statusCode(), "inspected first: nothing uploaded");
+    }
+  }
+
+  @Test
   void anUnreachableServerIsAClearFailure() throws Exception {
     TestRepo repo = TestRepo.minimal(dir.resolve("repo"));
     repo.commit("first");
