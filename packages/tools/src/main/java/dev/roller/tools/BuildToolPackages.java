@@ -3,7 +3,6 @@ package dev.roller.tools;
 import dev.roller.pkg.tar.BuiltPackage;
 import dev.roller.pkg.tar.PackageBuilder;
 import dev.roller.pkg.tar.Staging;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,22 +53,20 @@ public final class BuildToolPackages {
     }
   }
 
-  /** A trimmed Java runtime with only {@code modules}, made by the JDK's own jlink (in this JVM). */
+  /**
+   * A trimmed Java runtime with only {@code modules}, made by the JDK's own jlink (in this JVM).
+   * Without a class-data archive: the JDK's differs from build to build (the package would not be
+   * reproducible), and the launcher makes one on the host, where it first runs.
+   */
   private static void jlink(String modules, Path output) {
     ToolProvider jlink = ToolProvider.findFirst("jlink")
         .orElseThrow(() -> new IllegalStateException("jlink is missing: build with a full JDK (with jmods)"));
     List<String> args = new ArrayList<>(List.of("--add-modules", modules, "--strip-debug", "--no-header-files",
-        "--no-man-pages", "--generate-cds-archive", "--output", output.toString()));
+        "--no-man-pages", "--output", output.toString()));
     PrintWriter out = new PrintWriter(System.out, true);
     int code = jlink.run(out, new PrintWriter(System.err, true), args.toArray(String[]::new));
     if (code != 0) {
       throw new IllegalStateException("jlink " + String.join(" ", args) + " exited " + code);
-    }
-    // The archive for heaps over 32 GiB (compressed oops off): never used by a small tool.
-    try {
-      Files.deleteIfExists(output.resolve("lib/server/classes_nocoops.jsa"));
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 }

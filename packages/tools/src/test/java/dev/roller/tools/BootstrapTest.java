@@ -100,6 +100,7 @@ class BootstrapTest {
     Path cds = root.resolve("var/cache/roller/cds");
     Path jar = root.resolve("usr/local/lib/roll/roll.jar");
     assertTrue(Files.size(cds.resolve("roll.jsa")) > 0, "the first run of the installed roll made its class-data archive");
+    assertTrue(Files.size(cds.resolve("base.jsa")) > 0, "and the runtime's, which the package does not carry");
     assertTrue(Files.isSameFile(jar, cds.resolve("roll.jar")), "kept beside the very jar it was made for");
 
     out.setLength(0);
@@ -124,7 +125,7 @@ class BootstrapTest {
     assertTrue(out.toString().contains("roll: 1.0.1"), "roll upgraded itself: " + out);
     assertTrue(Files.isSameFile(jar, cds.resolve("roll.jar")), "the new roll made an archive of its own");
     try (var files = Files.list(cds)) {
-      assertEquals(java.util.List.of("roll.jar", "roll.jsa"), files.map(f -> f.getFileName().toString()).sorted().toList());
+      assertEquals(java.util.List.of("base.jsa", "roll.jar", "roll.jsa"), files.map(f -> f.getFileName().toString()).sorted().toList());
     }
   }
 
