@@ -23,6 +23,8 @@ public final class Fields {
   private final Problems problems;
   private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
   private final Map<String, Integer> lines;
+  /** Where the mapping starts: the line a missing key is reported at (1 for a file's top level). */
+  private final int at;
 
   /**
    * @param lines where each read value's line is recorded, under {@code prefix + key}
@@ -30,6 +32,8 @@ public final class Fields {
   public Fields(MappingNode mapping, Set<String> allowed, Problems problems, Map<String, Integer> lines) {
     this.problems = problems;
     this.lines = lines;
+    // A nested mapping (a service in a list, say) is its own place; a file's top level is the file.
+    this.at = mapping.getStartMark() != null && mapping.getStartMark().getColumn() > 0 ? line(mapping) : 1;
     for (NodeTuple tuple : mapping.getValue()) {
       Node keyNode = tuple.getKeyNode();
       String key = keyText(keyNode);
@@ -69,10 +73,10 @@ public final class Fields {
     return tuple == null ? 1 : line(tuple.getKeyNode());
   }
 
-  /** A required scalar's text; reports it missing (at {@code fileLine}) or of the wrong type. */
+  /** A required scalar's text; reports it missing (at the mapping's first line) or of the wrong type. */
   public String requiredText(String key) {
     if (!has(key)) {
-      problems.add(entries.containsKey(key) ? line(key) : 1, "missing '" + key + "'");
+      problems.add(entries.containsKey(key) ? line(key) : at, "missing '" + key + "'");
       return null;
     }
     return optionalText(key, null);
@@ -90,7 +94,7 @@ public final class Fields {
   /** A required integer. */
   public Integer requiredInt(String key) {
     if (!has(key)) {
-      problems.add(entries.containsKey(key) ? line(key) : 1, "missing '" + key + "'");
+      problems.add(entries.containsKey(key) ? line(key) : at, "missing '" + key + "'");
       return null;
     }
     Node value = entries.get(key).getValueNode();

@@ -10,6 +10,8 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.util.ETag;
+import io.undertow.util.ETagUtils;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.StatusCodes;
@@ -188,19 +190,11 @@ public final class Api implements AutoCloseable {
     return exchange.getRequestPath() + '?' + exchange.getQueryString() + '|' + format;
   }
 
-  /** Whether {@code If-None-Match} names {@code etag} (weak comparison: {@code W/} prefixes do not count). */
+  /** Whether {@code If-None-Match} names {@code etag} (weak comparison, as GET allows), by Undertow's own parser. */
   private static boolean notModified(HttpServerExchange exchange, String etag) {
-    String ifNoneMatch = exchange.getRequestHeaders().getFirst(Headers.IF_NONE_MATCH);
-    if (ifNoneMatch == null) {
-      return false;
-    }
-    String want = etag.startsWith("W/") ? etag.substring(2) : etag;
-    for (String tag : ifNoneMatch.split("\\s*,\\s*")) {
-      if ((tag.startsWith("W/") ? tag.substring(2) : tag).equals(want)) {
-        return true;
-      }
-    }
-    return false;
+    boolean weak = etag.startsWith("W/");
+    String quoted = weak ? etag.substring(2) : etag;
+    return !ETagUtils.handleIfNoneMatch(exchange, new ETag(weak, quoted.substring(1, quoted.length() - 1)), true);
   }
 
   /** Answered on the I/O thread: no queueing behind worker threads busy with other requests. */

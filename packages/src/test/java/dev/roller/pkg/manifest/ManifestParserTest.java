@@ -74,7 +74,7 @@ class ManifestParserTest {
     String message = problems("services:\n  - name: a\n");
     assertTrue(message.contains("missing 'name'"), message);
     assertTrue(message.contains("missing 'version'"), message);
-    assertTrue(message.contains(".roller/package.yml:1: missing 'run'") || message.contains("missing 'run'"), message);
+    assertTrue(message.contains(".roller/package.yml:2: missing 'run'"), message);
   }
 
   @Test
