@@ -38,8 +38,6 @@ public final class ConfigServerClient {
 
   private final ServerClient client;
   private final List<URI> servers;
-  private final int connectMillis;
-  private final int readMillis;
   private final Duration specDeadline;
 
   public ConfigServerClient(List<URI> servers, Duration connectTimeout, Duration timeout) {
@@ -51,8 +49,6 @@ public final class ConfigServerClient {
       java.util.function.Consumer<String> warn) {
     this.client = new ServerClient(servers, connectTimeout, timeout, warn);
     this.servers = List.copyOf(servers);
-    this.connectMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
-    this.readMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     this.specDeadline = specDeadline;
   }
 
@@ -71,12 +67,6 @@ public final class ConfigServerClient {
   @SuppressWarnings("unchecked")
   public SpecAnswer spec(String host, String digest) throws RollException {
     NameRule.HOST.require(host);
-    if (digest != null) {
-      SpecAnswer unchanged = probe(host, digest);
-      if (unchanged != null) {
-        return unchanged;
-      }
-    }
     ServerClient.Response r;
     try {
       r = client.get("/hosts/" + host + "/spec", digest == null ? Map.of() : Map.of("If-None-Match", etag(digest)),
@@ -108,28 +98,6 @@ public final class ConfigServerClient {
           + ": refused (host untouched)");
     }
     return new SpecAnswer(spec, commit);
-  }
-
-  /**
-   * The quick way to learn that the spec is still {@code digest}: {@link NotModifiedProbe} to the
-   * plain-http servers in order, passing over those that cannot be reached. The first that answers
-   * decides: its 304 is the answer; anything else (a new spec, an error) returns null, and the
-   * full request follows.
-   */
-  private SpecAnswer probe(String host, String digest) {
-    for (URI server : servers) {
-      if (!"http".equals(server.getScheme())) {
-        return null;
-      }
-      try {
-        NotModifiedProbe.Answer answer = NotModifiedProbe.get(server.resolve("/hosts/" + host + "/spec"),
-            etag(digest), connectMillis, readMillis);
-        return answer.status() == 304 ? new SpecAnswer(null, answer.commit()) : null;
-      } catch (IOException e) {
-        // the full request tries this server again, and says why it failed if no other answers
-      }
-    }
-    return null;
   }
 
   /** The weak ETag the server gives a spec with this digest. */
