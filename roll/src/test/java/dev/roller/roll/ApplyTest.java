@@ -62,7 +62,7 @@ class ApplyTest {
   void aFirstRollAsksBeforeItMovesTheHostsOwnTreeAndADeclineLeavesItInPlace() throws Exception {
     Files.createDirectories(layout.usrLocal().resolve("bin"));
     Files.writeString(layout.usrLocal().resolve("bin/legacy"), "old\n");
-    List<Applier.Preview> asked = new ArrayList<>();
+    List<dev.roller.roll.apply.Preview> asked = new ArrayList<>();
     applier.confirm(preview -> {
       // Asked while the host's /usr/local is still its own folder, in place.
       assertFalse(Files.isSymbolicLink(layout.usrLocal()), "/usr/local moved before the answer");

@@ -2,6 +2,8 @@ package dev.roller.roll.apply;
 
 import dev.roller.roll.RollException;
 import dev.roller.roll.generation.GenerationRecord;
+import dev.roller.roll.generation.Generations;
+import dev.roller.roll.layout.HostLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
@@ -13,60 +15,65 @@ import java.util.List;
  * checked, and rolled back if that fails. A roll killed while rolling back finishes rolling back.
  */
 final class Recovery {
-  private final Applier applier;
+  private final Transition transition;
+  private final HostLayout layout;
+  private final Generations generations;
+  private final Log log;
 
-  Recovery(Applier applier) {
-    this.applier = applier;
+  Recovery(Transition transition, HostLayout layout, Generations generations, Log log) {
+    this.transition = transition;
+    this.layout = layout;
+    this.generations = generations;
+    this.log = log;
   }
 
   void run() throws RollException {
-    Journal j = Journal.read(applier.layout().journal());
+    Journal j = Journal.read(layout.journal());
     if (j == null) {
       return;
     }
-    Log log = applier.log();
     log.warn("an interrupted roll left a journal (" + j.op() + " from generation " + j.from() + " to " + j.to()
         + ", at " + j.phase().key() + "): " + (j.phase().mayBeSwitched() ? "finishing or undoing it" : "undoing it"));
     try {
-      int current = applier.generations().current().orElse(-1);
+      int current = generations.current().orElse(-1);
       GenerationRecord fromRec = record(j.from());
       GenerationRecord toRec = record(j.to());
       boolean switched = j.phase().mayBeSwitched() && current == j.to();
       switch (j.phase()) {
         case BUILDING -> {
-          applier.generations().removeLeftovers();
+          generations.removeLeftovers();
           if (current != j.to() && j.op().equals("apply")) {
-            applier.generations().delete(j.to());
+            generations.delete(j.to());
           }
-          Journal.clear(applier.layout().journal());
+          Journal.clear(layout.journal());
           log.info("dropped the unfinished generation " + j.to() + "; still on generation " + current);
         }
-        case ROLLING_BACK -> end(applier.rollBack(j, fromRec, toRec, "an interrupted roll failed"));
+        case ROLLING_BACK -> end(transition.rollBack(j, fromRec, toRec, "an interrupted roll failed"));
         default -> {
           if (!switched) {
             if (current != j.from()) {
-              applier.generations().switchTo(j.from());
+              generations.switchTo(j.from());
             }
-            applier.undoStops(fromRec, j.stopped(), j.op().equals("apply") ? j.to() : -1);
-            Journal.clear(applier.layout().journal());
+            transition.undoStops(fromRec, j.stopped(), j.op().equals("apply") ? j.to() : -1);
+            Journal.clear(layout.journal());
             log.info("undid the interrupted roll; on generation " + j.from());
             return;
           }
           Journal.Phase resume = j.phase() == Journal.Phase.SWITCHING ? Journal.Phase.ACTIVATING : j.phase();
           List<Plan.Hook> hooks = toRec == null ? List.of() : Plan.between(fromRec, toRec, false, s -> true).activate();
-          String failure = applier.finish(j.at(resume), toRec, hooks);
+          String failure = transition.finish(j.at(resume), toRec, hooks);
           if (failure == null) {
-            Journal.clear(applier.layout().journal());
+            Journal.clear(layout.journal());
             log.info("finished the interrupted roll; on generation " + j.to());
           } else {
             log.warn(failure);
-            end(applier.rollBack(j, fromRec, toRec, failure));
+            end(transition.rollBack(j, fromRec, toRec, failure));
           }
         }
       }
     } catch (IOException e) {
       throw new RollException("cannot recover from the interrupted roll: " + e.getMessage()
-          + " (journal " + applier.layout().journal() + ")", e);
+          + " (journal " + layout.journal() + ")", e);
     }
   }
 
@@ -74,13 +81,13 @@ final class Recovery {
     if (outcome.exitCode() == Outcome.NEEDS_A_PERSON) {
       throw new RollException(outcome.message());
     }
-    applier.log().warn(outcome.message());
+    log.warn(outcome.message());
   }
 
   private GenerationRecord record(int n) throws RollException {
-    if (n < 0 || !Files.isDirectory(applier.layout().generation(n))) {
+    if (n < 0 || !Files.isDirectory(layout.generation(n))) {
       return null;
     }
-    return GenerationRecord.read(applier.layout().generation(n));
+    return GenerationRecord.read(layout.generation(n));
   }
 }

@@ -1,5 +1,6 @@
 package dev.roller.roll.apply;
 
+import dev.roller.roll.fetch.ConfigServerClient;
 import dev.roller.roll.generation.GenerationRecord;
 import dev.roller.roll.service.ServiceManager;
 import dev.roller.roll.service.ServiceUnit;
@@ -59,5 +60,43 @@ final class Reports {
     spec.put("peers", peers);
     doc.put("spec", spec);
     return doc;
+  }
+
+  /** Sends reports to the config server (none without one); a failure is warned about, never fatal. */
+  static final class Sender {
+    private final ConfigServerClient client;
+    private final ServiceManager manager;
+    private final Log log;
+
+    Sender(ConfigServerClient client, ServiceManager manager, Log log) {
+      this.client = client;
+      this.manager = manager;
+      this.log = log;
+    }
+
+    /** The report of an apply that got as far as {@code spec}, best effort. */
+    void spec(String result, HostSpec spec, int generation, String error) {
+      if (client == null) {
+        return;
+      }
+      Map<String, Object> doc = of(result, spec, generation, error, manager);
+      String failure = client.report(spec.host(), doc);
+      if (failure != null) {
+        log.warn("could not report to the config server (the roll is not affected): " + failure);
+      }
+    }
+
+    /** The report of generation {@code rec}, served at {@code commit}, best effort. */
+    void record(String result, GenerationRecord rec, String commit, int generation, String error) {
+      if (client == null) {
+        return;
+      }
+      Map<String, Object> doc = of(result, rec, generation, error, manager);
+      doc.put("commit", commit);
+      String failure = client.report(rec.host(), doc);
+      if (failure != null) {
+        log.warn("could not report to the config server (the roll is not affected): " + failure);
+      }
+    }
   }
 }

@@ -169,4 +169,47 @@ public final class Generations {
     }
     Trees.delete(layout.generation(n));
   }
+
+  /**
+   * Whether roll has no generation here yet (a blank host), touching nothing. A {@code /usr/local}
+   * that is a link roll did not make is refused: roll will not guess what it points to.
+   */
+  public boolean blank() throws RollException, IOException {
+    if (current().isPresent()) {
+      return false;
+    }
+    if (Files.isSymbolicLink(layout.usrLocal())) {
+      throw new RollException(layout.usrLocal() + " is a link roll did not make (to "
+          + Files.readSymbolicLink(layout.usrLocal()) + "); move it aside and roll again");
+    }
+    if (Files.isDirectory(layout.usrLocal()) && Files.exists(layout.generation(0), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new RollException(layout.usrLocal() + " is a folder but generation 0 exists already (" + layout.generation(0)
+          + "): something other than roll changed " + layout.usrLocal() + "; move one of them aside");
+    }
+    return true;
+  }
+
+  /**
+   * The current generation, made one if there is none: a blank host's own {@code /usr/local} is
+   * kept as generation 0; with no {@code /usr/local} at all an empty generation 0 is made.
+   */
+  public int base(java.util.function.Consumer<String> said) throws RollException, IOException {
+    removeLeftovers();
+    blank();
+    if (adoptBlankHost()) {
+      said.accept("kept this host's own " + layout.usrLocal() + " as generation 0");
+    }
+    OptionalInt current = current();
+    if (current.isPresent()) {
+      return current.getAsInt();
+    }
+    if (list().contains(0)) {
+      switchTo(0);
+    } else {
+      Files.createDirectories(startBuilding(0));
+      finishBuilding(0);
+      switchTo(0);
+    }
+    return 0;
+  }
 }

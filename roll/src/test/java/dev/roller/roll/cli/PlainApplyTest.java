@@ -34,12 +34,12 @@ class PlainApplyTest {
       assertNotNull(quick, args.toString());
       Roll roll = new Roll(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), Map.of());
       CommandLine cli = new CommandLine(roll);
-      cli.addSubcommand("apply", new Roll.Apply());
+      cli.addSubcommand("apply", new Commands.Apply());
       CommandLine.ParseResult parsed = cli.parseArgs(args.toArray(String[]::new));
       Roll.HostOptions host = roll.host;
       Roll.ApplyOptions apply = roll.apply;
       if (parsed.hasSubcommand()) {
-        Roll.Apply sub = (Roll.Apply) parsed.subcommand().commandSpec().userObject();
+        Commands.Apply sub = (Commands.Apply) parsed.subcommand().commandSpec().userObject();
         host = sub.host;
         apply = sub.apply;
       }
