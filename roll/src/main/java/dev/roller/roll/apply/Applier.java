@@ -138,9 +138,9 @@ public final class Applier {
     try (RollLock lock = lock("apply")) {
       return applyLocked(host, restartAll);
     } catch (RollException e) {
-      return Outcome.failed(e.getMessage(), currentOr(-1));
+      return Outcome.failed(e.getMessage(), generations.currentOr(-1));
     } catch (IOException e) {
-      return Outcome.failed(String.valueOf(e.getMessage()), currentOr(-1));
+      return Outcome.failed(String.valueOf(e.getMessage()), generations.currentOr(-1));
     }
   }
 
@@ -335,7 +335,7 @@ public final class Applier {
       }
       return outcome;
     } catch (RollException | IOException e) {
-      return Outcome.failed(e.getMessage(), currentOr(-1));
+      return Outcome.failed(e.getMessage(), generations.currentOr(-1));
     }
   }
 
@@ -365,13 +365,7 @@ public final class Applier {
     return manager;
   }
 
-  private int currentOr(int fallback) {
-    try {
-      return generations.current().orElse(fallback);
-    } catch (IOException e) {
-      return fallback;
-    }
-  }
+
 
   private static String shortCommit(String commit) {
     return commit == null ? "unknown" : commit.substring(0, Math.min(12, commit.length()));

@@ -175,7 +175,7 @@ final class Transition {
       }
     } catch (RollException | IOException e) {
       return Outcome.stuck(cause + "; rolling back to generation " + journal.from() + " failed: " + e.getMessage()
-          + " (the host needs a person; the next roll tries again)", currentOr(journal.to()));
+          + " (the host needs a person; the next roll tries again)", generations.currentOr(journal.to()));
     }
     Journal.clear(layout.journal());
     return Outcome.rolledBack(cause + "; rolled back to generation " + journal.from(), journal.from());
@@ -193,7 +193,7 @@ final class Transition {
     }
     if (dropGeneration >= 0) {
       try {
-        if (currentOr(-1) != dropGeneration) {
+        if (generations.currentOr(-1) != dropGeneration) {
           generations.delete(dropGeneration);
           generations.abandon(dropGeneration);
         }
@@ -217,13 +217,5 @@ final class Transition {
       }
     }
     return out;
-  }
-
-  private int currentOr(int fallback) {
-    try {
-      return generations.current().orElse(fallback);
-    } catch (IOException e) {
-      return fallback;
-    }
   }
 }

@@ -47,6 +47,15 @@ public final class Generations {
     return out;
   }
 
+  /** The current generation, or {@code fallback} when there is none or it cannot be read (for messages). */
+  public int currentOr(int fallback) {
+    try {
+      return current().orElse(fallback);
+    } catch (IOException e) {
+      return fallback;
+    }
+  }
+
   /** The generation {@code usr/local} points to, or empty (no roll yet, or a blank host's own folder). */
   public OptionalInt current() throws IOException {
     Path link = layout.usrLocal();
