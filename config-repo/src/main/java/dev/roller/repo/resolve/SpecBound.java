@@ -15,10 +15,11 @@ import java.util.function.Consumer;
 
 /**
  * Bounds the size of every host's resolved spec, so that no commit can make the server build (and
- * hosts download) a spec of hundreds of megabytes out of a few aliases in a small file. A spec's
- * size is measured as its JSON would be, without resolving it: each file's params once, then per
- * host the three files' params, its packages and its peers' params (an upper bound: a key the host
- * overrides is counted twice). Cost: one pass over the files, then a few additions per host.
+ * hosts download) a spec of hundreds of megabytes out of a few aliases in a small file. The bound
+ * is read without resolving any spec, from each file's size with its aliases expanded (measured
+ * once, while the file is parsed: {@code Origin.size()}): per host its three files, its packages
+ * and its peers' files, an upper bound (a key the host overrides counts twice). Cost: two passes
+ * over the hosts, a few additions each.
  *
  * <p>A host over the bound is a problem at the line of what contributes most to its spec (the
  * largest param, or the peers a hostclass names); hosts over it for the same reason are one problem.

@@ -109,6 +109,11 @@ final class Uploads implements AutoCloseable {
         failed.set(true);
         cleanup.run();
       });
+      Runnable abandon = () -> {
+        failed.set(true);
+        timer.remove();
+        cleanup.run();
+      };
       long[] total = {0};
       // Each part is written where it arrives, on the I/O thread: a page-cache copy of one buffer.
       exchange.getRequestReceiver().receivePartialBytes((ex, bytes, last) -> {
@@ -131,20 +136,14 @@ final class Uploads implements AutoCloseable {
             dispatch(ex, then, cleanup);
           }
         } catch (ApiException e) {
-          failed.set(true);
-          timer.remove();
-          cleanup.run();
+          abandon.run();
           Api.error(ex, e.status(), e.getMessage());
         } catch (IOException e) {
-          failed.set(true);
-          timer.remove();
-          cleanup.run();
+          abandon.run();
           Api.error(ex, 503, "cannot keep the upload: " + e.getMessage());
         }
       }, (ex, e) -> {
-        failed.set(true);
-        timer.remove();
-        cleanup.run();
+        abandon.run();
         refuse(ex, e, max);
       });
     };
