@@ -3,19 +3,18 @@ package dev.roller.tools;
 import dev.roller.pkg.tar.BuiltPackage;
 import dev.roller.pkg.tar.PackageBuilder;
 import dev.roller.pkg.tar.Staging;
-import java.io.PrintWriter;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.spi.ToolProvider;
 
 /**
  * Builds Roller's own tools as Roller packages: for each tool, stages its tree ({@code <name>/}:
  * launcher and manifest), puts the tool's runnable jar at {@code lib/<name>/<name>.jar}, sets the
- * version in the manifest, optionally adds a Java runtime made with jlink at {@code
+ * version in the manifest, optionally adds a Java runtime made with jlink (its own process) at {@code
  * lib/<name>/runtime} (only the modules given), and builds the tarball with {@link PackageBuilder}.
  * Run by {@code mvn package}.
  *
@@ -54,19 +53,26 @@ public final class BuildToolPackages {
   }
 
   /**
-   * A trimmed Java runtime with only {@code modules}, made by the JDK's own jlink (in this JVM).
-   * Without a class-data archive: the JDK's differs from build to build (the package would not be
-   * reproducible), and the launcher makes one on the host, where it first runs.
+   * A trimmed Java runtime with only {@code modules}, made by the JDK's own jlink in a process of
+   * its own (run inside a JVM that has done other work, jlink's image came out different once in a
+   * while; a fresh jlink process gives the same bytes for the same inputs). Without a class-data
+   * archive: the JDK's differs from build to build (the package would not be reproducible), and the
+   * launcher makes one on the host, where it first runs.
    */
-  private static void jlink(String modules, Path output) {
-    ToolProvider jlink = ToolProvider.findFirst("jlink")
-        .orElseThrow(() -> new IllegalStateException("jlink is missing: build with a full JDK (with jmods)"));
-    List<String> args = new ArrayList<>(List.of("--add-modules", modules, "--strip-debug", "--no-header-files",
-        "--no-man-pages", "--output", output.toString()));
-    PrintWriter out = new PrintWriter(System.out, true);
-    int code = jlink.run(out, new PrintWriter(System.err, true), args.toArray(String[]::new));
-    if (code != 0) {
-      throw new IllegalStateException("jlink " + String.join(" ", args) + " exited " + code);
+  private static void jlink(String modules, Path output) throws IOException, InterruptedException {
+    Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
+    if (!Files.isExecutable(jlink)) {
+      throw new IllegalStateException(jlink + " is missing: build with a full JDK (with jmods)");
+    }
+    List<String> command = new ArrayList<>(List.of(jlink.toString(), "--add-modules", modules, "--strip-debug",
+        "--no-header-files", "--no-man-pages", "--output", output.toString()));
+    Process process = new ProcessBuilder(command).inheritIO().start();
+    if (!process.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new IllegalStateException(String.join(" ", command) + " took more than 10 minutes");
+    }
+    if (process.exitValue() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " exited " + process.exitValue());
     }
   }
 }
