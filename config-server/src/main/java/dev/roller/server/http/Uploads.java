@@ -59,7 +59,7 @@ final class Uploads implements AutoCloseable {
   /** A body of at most {@code max} bytes, kept in memory ({@link #BYTES}), then {@code then} on the upload pool. */
   HttpHandler inMemory(int max, HttpHandler then) {
     return exchange -> {
-      XnioExecutor.Key timer = deadline(exchange, () -> {});
+      XnioExecutor.Key timer = deadline(exchange, max, () -> {});
       Receiver receiver = exchange.getRequestReceiver();
       receiver.setMaxBufferSize(max);
       receiver.receiveFullBytes((ex, bytes) -> {
@@ -105,7 +105,7 @@ final class Uploads implements AutoCloseable {
         }
       };
       AtomicBoolean failed = new AtomicBoolean();
-      XnioExecutor.Key timer = deadline(exchange, () -> {
+      XnioExecutor.Key timer = deadline(exchange, max, () -> {
         failed.set(true);
         cleanup.run();
       });
@@ -167,9 +167,14 @@ final class Uploads implements AutoCloseable {
     pool.shutdownNow();
   }
 
-  /** Closes the connection (after {@code expired}) when the body is not all there in time; removed once it is. */
-  private XnioExecutor.Key deadline(HttpServerExchange exchange, Runnable expired) {
-    long declared = Math.max(0, exchange.getRequestContentLength());
+  /**
+   * Closes the connection (after {@code expired}) when the body is not all there in time; removed
+   * once it is. A body of unknown length (chunked) is given the time its largest allowed size would
+   * get: only an upload that passed its token check can be that large.
+   */
+  private XnioExecutor.Key deadline(HttpServerExchange exchange, long max, Runnable expired) {
+    long length = exchange.getRequestContentLength();
+    long declared = length >= 0 ? length : max;
     long millis = deadline.toMillis() + PER_MIB.toMillis() * ((declared + (1 << 20) - 1) >> 20);
     return exchange.getIoThread().executeAfter(() -> {
       System.err.println("config-server: " + exchange.getRequestMethod() + " " + exchange.getRequestPath() + " from "
