@@ -6,11 +6,11 @@ import dev.roller.repo.model.Host;
 import dev.roller.repo.model.Hostclass;
 import dev.roller.repo.model.User;
 import dev.roller.repo.resolve.Explanation;
-import dev.roller.repo.resolve.ResolvedSpec;
 import dev.roller.repo.resolve.SpecResolver;
 import dev.roller.repo.source.FolderSource;
 import dev.roller.repo.source.GitRepo;
 import dev.roller.repo.source.RepoTree;
+import dev.roller.repo.spec.Spec;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
@@ -105,7 +105,7 @@ public final class ConfigRepo {
   }
 
   /** The resolved spec of {@code host} (without sha256 and size, which the package store adds). */
-  public Optional<ResolvedSpec> spec(String host) {
+  public Optional<Spec> spec(String host) {
     return Optional.ofNullable(hosts.get(host)).map(resolver::resolve);
   }
 

@@ -33,7 +33,7 @@ class GitSourceTest {
       assertEquals(2, ConfigRepo.loadGit(dir, "main").hosts().size());
       assertEquals(third, ConfigRepo.loadGit(dir, "canary").commit());
       assertEquals("1.1.0", ConfigRepo.loadGit(dir, "canary").spec("web1.dc1.example.com").orElseThrow()
-          .packages().get(0).version());
+          .packages().get(0).ref().version());
       assertEquals(first, ConfigRepo.loadGit(dir, first.substring(0, 10)).commit(), "an abbreviated sha");
     }
   }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.roller.repo.model.PackageRef;
 import dev.roller.repo.resolve.Explanation;
-import dev.roller.repo.resolve.Peer;
-import dev.roller.repo.resolve.ResolvedSpec;
+import dev.roller.repo.spec.Peer;
+import dev.roller.repo.spec.Spec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,11 @@ class ResolutionTest {
 
   private static final String HOST = "web1.dc1.example.com";
 
-  private ResolvedSpec spec(TestRepo repo) throws Exception {
+  private static List<PackageRef> refs(Spec spec) {
+    return spec.packages().stream().map(Spec.Package::ref).toList();
+  }
+
+  private Spec spec(TestRepo repo) throws Exception {
     return repo.commitAndLoad().spec(HOST).orElseThrow();
   }
 
@@ -71,7 +75,7 @@ class ResolutionTest {
   void hostPinReplacesTheHostclassVersionInPlace() throws Exception {
     try (TestRepo repo = TestRepo.minimal(dir)) {
       repo.write("hosts/web1.dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\npackages:\n  hello-web: 1.1.0\n");
-      assertEquals(List.of(new PackageRef("hello-web", "1.1.0"), new PackageRef("foreman", "1.0.0")), spec(repo).packages());
+      assertEquals(List.of(new PackageRef("hello-web", "1.1.0"), new PackageRef("foreman", "1.0.0")), refs(spec(repo)));
     }
   }
 
@@ -80,7 +84,7 @@ class ResolutionTest {
     try (TestRepo repo = TestRepo.minimal(dir)) {
       repo.write("hosts/web1.dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\npackages:\n  debug-tools: 2.0\n");
       assertEquals(List.of(new PackageRef("hello-web", "1.0.0"), new PackageRef("foreman", "1.0.0"),
-          new PackageRef("debug-tools", "2.0")), spec(repo).packages());
+          new PackageRef("debug-tools", "2.0")), refs(spec(repo)));
     }
   }
 
@@ -88,7 +92,7 @@ class ResolutionTest {
   void versionIsTakenAsWritten() throws Exception {
     try (TestRepo repo = TestRepo.minimal(dir)) {
       repo.write("hostclasses/web.yml", "packages:\n  hello-web: 1.10\n  foreman: 2\n");
-      assertEquals(List.of(new PackageRef("hello-web", "1.10"), new PackageRef("foreman", "2")), spec(repo).packages());
+      assertEquals(List.of(new PackageRef("hello-web", "1.10"), new PackageRef("foreman", "2")), refs(spec(repo)));
     }
   }
 
@@ -100,7 +104,7 @@ class ResolutionTest {
       repo.write("hosts/lb1.dc1.example.com.yml", "hostclass: lb\ndatacenter: dc1\n");
       repo.write("hosts/web0.dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\nparams: {weight: 2}\n");
       repo.write("hosts/web9.dc2.example.com.yml", "hostclass: web\ndatacenter: dc2\n");
-      ResolvedSpec spec = repo.commitAndLoad().spec("lb1.dc1.example.com").orElseThrow();
+      Spec spec = repo.commitAndLoad().spec("lb1.dc1.example.com").orElseThrow();
       List<Peer> web = spec.peers().get("web");
       assertEquals(List.of("web0.dc1.example.com", "web1.dc1.example.com"), web.stream().map(Peer::name).toList());
       assertEquals(Map.of("ntp_server", "ntp.dc1", "listen_port", 8080, "weight", 2), web.get(0).params());

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.roller.pkg.PackageException;
-import dev.roller.pkg.Sha256;
 import dev.roller.pkg.store.FilesystemStore;
 import dev.roller.pkg.store.NoSuchPackageException;
 import dev.roller.pkg.store.PackageStore;
 import dev.roller.pkg.store.StoredPackage;
 import dev.roller.repo.TestRepo;
 import dev.roller.repo.model.PackageRef;
+import dev.roller.repo.model.Sha256;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

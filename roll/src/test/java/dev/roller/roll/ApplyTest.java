@@ -398,7 +398,7 @@ class ApplyTest {
       }
     }
     server.store.put(new dev.roller.repo.model.PackageRef("hostile", "1.0.0"), hostile,
-        dev.roller.pkg.Sha256.of(Files.readAllBytes(hostile)));
+        dev.roller.repo.model.Sha256.of(Files.readAllBytes(hostile)));
     hostclass("packages: {alpha: 1.0.0, beta: 1.0.0, hostile: 1.0.0}\nparams: {greeting: hello}\n");
 
     Outcome outcome = applier.apply(HOST, false);
@@ -417,7 +417,7 @@ class ApplyTest {
     Services.publish(server, "beta", "1.1.0", "");
     hostclass("packages: {alpha: 1.0.0, beta: 1.1.0}\nparams: {greeting: hello}\n");
     assertEquals(0, applier.apply(HOST, false).exitCode());
-    dev.roller.pkg.Sha256 beta11 = dev.roller.pkg.Sha256.of(
+    dev.roller.repo.model.Sha256 beta11 = dev.roller.repo.model.Sha256.of(
         Files.readAllBytes(server.dir.resolve("tarballs/beta-1.1.0.tar.gz")));
     assertTrue(Files.isDirectory(layout.storeEntry(beta11)));
     for (int i = 0; i < 6; i++) {

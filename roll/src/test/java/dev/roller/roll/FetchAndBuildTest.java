@@ -9,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.roller.pkg.tar.BuiltPackage;
 import dev.roller.repo.TestRepo;
+import dev.roller.repo.spec.Spec;
 import dev.roller.roll.fetch.ConfigServerClient;
 import dev.roller.roll.generation.GenerationBuilder;
 import dev.roller.roll.generation.GenerationRecord;
 import dev.roller.roll.generation.Generations;
 import dev.roller.roll.layout.HostLayout;
-import dev.roller.roll.spec.HostSpec;
 import dev.roller.roll.store.LocalPackages;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -62,10 +62,10 @@ class FetchAndBuildTest {
   @Test
   void buildsAGenerationFromTheServersSpec() throws Exception {
     ConfigServerClient client = client(server.uri());
-    HostSpec spec = client.spec(HOST);
+    Spec spec = client.spec(HOST);
     assertEquals(List.of("hello-web", "foreman"), List.copyOf(spec.versions().keySet()));
-    List<HostSpec.Package> ready = new ArrayList<>();
-    Map<HostSpec.Package, Path> trees = new LocalPackages(layout, client).ensure(spec.packages(), ready::add);
+    List<Spec.Package> ready = new ArrayList<>();
+    Map<Spec.Package, Path> trees = new LocalPackages(layout, client).ensure(spec.packages(), ready::add);
     assertEquals(2, ready.size());
     assertTrue(Files.isRegularFile(layout.cachedTarball(spec.packages().get(0).sha256())));
 
@@ -86,7 +86,7 @@ class FetchAndBuildTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       dead = socket.getLocalPort();
     }
-    HostSpec spec = client(URI.create("http://127.0.0.1:" + dead), server.uri()).spec(HOST);
+    Spec spec = client(URI.create("http://127.0.0.1:" + dead), server.uri()).spec(HOST);
     assertEquals(HOST, spec.host());
     RollException none = assertThrows(RollException.class, () -> client(URI.create("http://127.0.0.1:" + dead)).spec(HOST));
     assertTrue(none.getMessage().startsWith("no config server answered for the spec of " + HOST), none.getMessage());
@@ -98,8 +98,8 @@ class FetchAndBuildTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       dead = socket.getLocalPort();
     }
-    HostSpec spec = client(server.uri()).spec(HOST);
-    String digest = GenerationRecord.digest(spec);
+    Spec spec = client(server.uri()).spec(HOST);
+    String digest = spec.digest();
     ConfigServerClient.SpecAnswer same = client(URI.create("http://127.0.0.1:" + dead), server.uri()).spec(HOST, digest);
     assertNull(same.spec(), "304: the host has this spec");
     assertEquals(spec.commit(), same.commit());
@@ -129,7 +129,7 @@ class FetchAndBuildTest {
   @Test
   void aTarballThatDoesNotMatchItsSha256IsRefusedAndNotKept() throws Exception {
     ConfigServerClient client = client(server.uri());
-    HostSpec spec = client.spec(HOST);
+    Spec spec = client.spec(HOST);
     // Damage the published tarball behind the server's back (its recorded sha256 stays).
     Path stored = server.dir.resolve("store/packages/hello-web/1.0.0.tar.gz");
     byte[] bytes = Files.readAllBytes(stored);
@@ -149,8 +149,8 @@ class FetchAndBuildTest {
     server.repo.commit("broken template");
     server.refresh();
     ConfigServerClient client = client(server.uri());
-    HostSpec spec = client.spec(HOST);
-    Map<HostSpec.Package, Path> trees = new LocalPackages(layout, client).ensure(spec.packages(), p -> {});
+    Spec spec = client.spec(HOST);
+    Map<Spec.Package, Path> trees = new LocalPackages(layout, client).ensure(spec.packages(), p -> {});
     Generations generations = new Generations(layout);
     RollException e = assertThrows(RollException.class,
         () -> new GenerationBuilder(layout, generations).build(spec, trees, generations.next()));

@@ -6,6 +6,8 @@ import dev.roller.repo.model.Host;
 import dev.roller.repo.model.Hostclass;
 import dev.roller.repo.model.Origin;
 import dev.roller.repo.model.PackageRef;
+import dev.roller.repo.spec.Peer;
+import dev.roller.repo.spec.Spec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +32,7 @@ public final class SpecResolver {
     }
   }
 
-  public ResolvedSpec resolve(Host host) {
+  public Spec resolve(Host host) {
     Hostclass hostclass = repo.hostclasses().get(host.hostclass());
     Map<String, List<Peer>> peers = new LinkedHashMap<>();
     for (String peerClass : hostclass.peers()) {
@@ -41,9 +43,9 @@ public final class SpecResolver {
       }
       peers.put(peerClass, list);
     }
-    List<PackageRef> packages = new ArrayList<>();
-    packages(hostclass, host).forEach((name, version) -> packages.add(new PackageRef(name, version.value())));
-    return new ResolvedSpec(host.name(), host.hostclass(), host.datacenter(), repo.commit(),
+    List<Spec.Package> packages = new ArrayList<>();
+    packages(hostclass, host).forEach((name, version) -> packages.add(Spec.Package.of(new PackageRef(name, version.value()))));
+    return new Spec(host.name(), host.hostclass(), host.datacenter(), repo.commit(),
         packages, values(params(host)), peers);
   }
 

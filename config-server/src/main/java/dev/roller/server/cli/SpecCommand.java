@@ -4,13 +4,14 @@ import dev.roller.repo.ConfigRepo;
 import dev.roller.repo.ConfigRepoException;
 import dev.roller.repo.model.NameRule;
 import dev.roller.repo.resolve.Explanation;
+import dev.roller.repo.spec.SpecCodec;
+import dev.roller.server.http.Render;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import dev.roller.server.http.Render;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,7 +66,7 @@ final class SpecCommand implements Callable<Integer> {
         status = Failures.INVALID;
         continue;
       }
-      Map<String, Object> doc = new LinkedHashMap<>(resolved.get().toMap());
+      Map<String, Object> doc = SpecCodec.toMap(resolved.get());
       if (explain) {
         Explanation why = loaded.explain(name).orElseThrow();
         Map<String, Object> explained = new LinkedHashMap<>();

@@ -301,7 +301,7 @@ public final class Api implements AutoCloseable {
       contentType = format.contentType;
     }
     String etag = reply.etag() != null ? reply.etag()
-        : "\"" + HexFormat.of().formatHex(dev.roller.pkg.Sha256.newDigest().digest(body), 0, 16) + "\"";
+        : "\"" + HexFormat.of().formatHex(dev.roller.repo.model.Sha256.newDigest().digest(body), 0, 16) + "\"";
     exchange.getResponseHeaders().put(Headers.ETAG, etag);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
     if (reply.status() == 200 && notModified(exchange, etag)) {

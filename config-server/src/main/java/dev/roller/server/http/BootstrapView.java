@@ -5,7 +5,7 @@ import dev.roller.pkg.store.StoredPackage;
 import dev.roller.repo.index.RepoIndex;
 import dev.roller.repo.model.NameRule;
 import dev.roller.repo.model.PackageRef;
-import dev.roller.repo.resolve.ResolvedSpec;
+import dev.roller.repo.spec.Spec;
 import dev.roller.server.snapshot.Snapshot;
 import io.undertow.util.Headers;
 import java.io.IOException;
@@ -37,9 +37,9 @@ final class BootstrapView {
     String host = r.queryName("host", NameRule.HOST);
     String version;
     if (host != null) {
-      ResolvedSpec spec = s.repo().spec(host).orElseThrow(() -> ApiException.notFound("no host " + NameRule.quote(host)
+      Spec spec = s.repo().spec(host).orElseThrow(() -> ApiException.notFound("no host " + NameRule.quote(host)
           + " (no hosts/" + host + ".yml at " + s.commit() + ")"));
-      version = spec.packages().stream().filter(p -> p.name().equals("roll")).map(PackageRef::version).findFirst()
+      version = spec.packages().stream().map(Spec.Package::ref).filter(p -> p.name().equals("roll")).map(PackageRef::version).findFirst()
           .orElseThrow(() -> new ApiException(422, "the spec of " + host + " does not list the roll package: add roll to "
               + "its hostclass so roll can keep itself up to date"));
     } else {

@@ -1,25 +1,15 @@
 package dev.roller.server.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.roller.pkg.Sha256;
 import dev.roller.pkg.store.PackageStore;
-import dev.roller.repo.resolve.ResolvedSpec;
 import dev.roller.server.snapshot.Snapshot;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * How a host stands against the repo: its latest report (kept in the package store) compared
- * with the spec the repo wants for it now. The comparison uses a digest of the repo-level spec
- * (hostclass, datacenter, package names and versions, params, peers), so a commit that does not
- * change a host's spec leaves it in sync.
+ * with the spec the repo wants for it now, by the spec's one digest ({@code Spec.digest}: what the
+ * repo says, commit left out), so a commit that does not change a host's spec leaves it in sync.
  */
 final class Fleet {
   enum State {
@@ -40,8 +30,6 @@ final class Fleet {
   /** A host's standing: its state, what the repo wants (digest) and what it last reported (may be null). */
   record Status(String host, State state, String desiredDigest, Map<String, Object> report) {}
 
-  private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-
   private final PackageStore store;
 
   Fleet(PackageStore store) {
@@ -49,8 +37,7 @@ final class Fleet {
   }
 
   Status status(Snapshot s, String host) {
-    ResolvedSpec desired = s.repo().spec(host).orElseThrow();
-    String digest = digest(desired.toMap());
+    String digest = s.repo().spec(host).orElseThrow().digest();
     Optional<byte[]> bytes;
     try {
       bytes = store.report(host);
@@ -76,33 +63,5 @@ final class Fleet {
       state = digest.equals(report.get("digest")) ? State.IN_SYNC : State.DRIFTED;
     }
     return new Status(host, state, digest, report);
-  }
-
-  /**
-   * The digest of a spec's repo-level content: the same for the spec the server serves and the
-   * spec roll reports having applied (sha256, size and commit are left out).
-   */
-  static String digest(Map<String, Object> spec) {
-    Map<String, Object> canonical = new TreeMap<>();
-    for (String key : List.of("host", "hostclass", "datacenter", "params", "peers")) {
-      canonical.put(key, spec.get(key));
-    }
-    List<Object> packages = new ArrayList<>();
-    if (spec.get("packages") instanceof List<?> list) {
-      for (Object item : list) {
-        if (item instanceof Map<?, ?> p) {
-          Map<String, Object> ref = new LinkedHashMap<>();
-          ref.put("name", String.valueOf(p.get("name")));
-          ref.put("version", String.valueOf(p.get("version")));
-          packages.add(ref);
-        }
-      }
-    }
-    canonical.put("packages", packages);
-    try {
-      return Sha256.of(CANONICAL.writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8)).hex();
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -2,8 +2,8 @@ package dev.roller.server.http;
 
 import dev.roller.repo.ConfigRepoException;
 import dev.roller.repo.model.NameRule;
-import dev.roller.repo.resolve.ResolvedSpec;
 import dev.roller.repo.source.History;
+import dev.roller.repo.spec.SpecCodec;
 import dev.roller.server.snapshot.Snapshot;
 import dev.roller.server.snapshot.Snapshots;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +82,7 @@ final class HistoryViews {
     } catch (ConfigRepoException e) {
       throw new ApiException(422, "commit " + commit + " is invalid and is never served");
     }
-    return s.repo().spec(host).map(ResolvedSpec::toMap)
+    return s.repo().spec(host).map(SpecCodec::toMap)
         .map(m -> new String(Render.render(m, Render.Format.YAML), StandardCharsets.UTF_8))
         .orElse("");
   }

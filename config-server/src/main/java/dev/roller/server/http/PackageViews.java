@@ -1,7 +1,6 @@
 package dev.roller.server.http;
 
 import dev.roller.pkg.PackageException;
-import dev.roller.pkg.Sha256;
 import dev.roller.pkg.manifest.HealthCheck;
 import dev.roller.pkg.manifest.Manifest;
 import dev.roller.pkg.manifest.Service;
@@ -15,6 +14,7 @@ import dev.roller.pkg.tar.TarballInspector;
 import dev.roller.repo.index.RepoIndex;
 import dev.roller.repo.model.NameRule;
 import dev.roller.repo.model.PackageRef;
+import dev.roller.repo.model.Sha256;
 import dev.roller.repo.model.VersionOrder;
 import dev.roller.server.snapshot.Snapshot;
 import io.undertow.util.Headers;

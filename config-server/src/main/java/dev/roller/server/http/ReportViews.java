@@ -3,6 +3,7 @@ package dev.roller.server.http;
 import dev.roller.pkg.store.PackageStore;
 import dev.roller.repo.model.Host;
 import dev.roller.repo.model.NameRule;
+import dev.roller.repo.spec.SpecCodec;
 import dev.roller.server.snapshot.Snapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,9 +59,11 @@ final class ReportViews {
       }
     }
     if (body.get("spec") instanceof Map<?, ?> spec) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> applied = (Map<String, Object>) spec;
-      kept.put("digest", Fleet.digest(applied));
+      try {
+        kept.put("digest", SpecCodec.fromMap(spec, SpecCodec.Identity.OPTIONAL).digest());
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("the report's 'spec' is not a spec: " + e.getMessage());
+      }
     }
     kept.put("received_at", Instant.now().toString());
     try {

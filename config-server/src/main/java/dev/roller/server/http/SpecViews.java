@@ -5,7 +5,8 @@ import dev.roller.pkg.store.StoredPackage;
 import dev.roller.repo.model.NameRule;
 import dev.roller.repo.model.PackageRef;
 import dev.roller.repo.resolve.Explanation;
-import dev.roller.repo.resolve.ResolvedSpec;
+import dev.roller.repo.spec.Spec;
+import dev.roller.repo.spec.SpecCodec;
 import dev.roller.server.snapshot.Snapshot;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,25 +26,23 @@ final class SpecViews {
   Reply spec(Request r) {
     String name = r.name("fqdn", NameRule.HOST);
     Snapshot s = r.snapshot();
-    ResolvedSpec spec = s.repo().spec(name).orElseThrow(() -> ApiException.notFound("no host " + NameRule.quote(name)
+    Spec spec = s.repo().spec(name).orElseThrow(() -> ApiException.notFound("no host " + NameRule.quote(name)
         + " (no hosts/" + name + ".yml at " + s.commit() + ")"));
-    List<Map<String, Object>> packages = new ArrayList<>();
+    List<Spec.Package> packages = new ArrayList<>();
     List<String> missing = new ArrayList<>();
-    for (PackageRef ref : spec.packages()) {
-      Optional<StoredPackage> stored = head(ref);
+    for (Spec.Package p : spec.packages()) {
+      Optional<StoredPackage> stored = head(p.ref());
       if (stored.isEmpty()) {
-        missing.add(ref.toString());
+        missing.add(p.ref().toString());
         continue;
       }
-      packages.add(Request.map("name", ref.name(), "version", ref.version(),
-          "sha256", stored.get().sha256().hex(), "size", stored.get().size()));
+      packages.add(new Spec.Package(p.ref(), stored.get().sha256(), stored.get().size()));
     }
     if (!missing.isEmpty()) {
       throw new ApiException(422, "the spec of " + name + " names packages that are not published: "
           + String.join(", ", missing) + " (publish them with roller-pkg publish)");
     }
-    Map<String, Object> doc = new LinkedHashMap<>(spec.toMap());
-    doc.put("packages", packages);
+    Map<String, Object> doc = SpecCodec.toMap(spec.withPackages(packages));
     if (r.flag("explain")) {
       Explanation why = s.repo().explain(name).orElseThrow();
       doc.put("explain", Request.map("params", new LinkedHashMap<>(why.params()),
@@ -52,7 +51,7 @@ final class SpecViews {
     // The spec's weak ETag is its digest (the commit left out), the one roll records: a host whose
     // spec did not change asks with If-None-Match and gets a 304, whatever else was committed.
     return r.flag("explain") ? Reply.document(s.commit(), doc)
-        : Reply.document(s.commit(), doc).weakEtag(dev.roller.repo.resolve.SpecDigest.of(doc));
+        : Reply.document(s.commit(), doc).weakEtag(spec.digest());
   }
 
   private Optional<StoredPackage> head(PackageRef ref) {

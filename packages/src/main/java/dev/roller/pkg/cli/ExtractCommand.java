@@ -1,9 +1,9 @@
 package dev.roller.pkg.cli;
 
 import dev.roller.pkg.PackageException;
-import dev.roller.pkg.Sha256;
 import dev.roller.pkg.tar.Extracted;
 import dev.roller.pkg.tar.SafeExtractor;
+import dev.roller.repo.model.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

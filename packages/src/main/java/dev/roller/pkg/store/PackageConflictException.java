@@ -1,8 +1,8 @@
 package dev.roller.pkg.store;
 
 import dev.roller.pkg.PackageException;
-import dev.roller.pkg.Sha256;
 import dev.roller.repo.model.PackageRef;
+import dev.roller.repo.model.Sha256;
 
 /** Other bytes are already stored under that name-version: versions are write-once. */
 public class PackageConflictException extends PackageException {

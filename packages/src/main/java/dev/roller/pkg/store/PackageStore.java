@@ -1,8 +1,8 @@
 package dev.roller.pkg.store;
 
 import dev.roller.pkg.PackageException;
-import dev.roller.pkg.Sha256;
 import dev.roller.repo.model.PackageRef;
+import dev.roller.repo.model.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.roller.pkg.store;
 
 import dev.roller.pkg.PackageException;
-import dev.roller.pkg.Sha256;
 import dev.roller.repo.model.NameRule;
 import dev.roller.repo.model.PackageRef;
+import dev.roller.repo.model.Sha256;
 import dev.roller.repo.model.VersionOrder;
 import java.io.IOException;
 import java.io.InputStream;

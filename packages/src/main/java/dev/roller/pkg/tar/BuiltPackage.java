@@ -1,7 +1,7 @@
 package dev.roller.pkg.tar;
 
-import dev.roller.pkg.Sha256;
 import dev.roller.pkg.manifest.Manifest;
+import dev.roller.repo.model.Sha256;
 import java.nio.file.Path;
 
 /** A tarball written by {@link PackageBuilder}: where, its identity and size, and its manifest. */

@@ -1,6 +1,6 @@
 package dev.roller.pkg.tar;
 
-import dev.roller.pkg.Sha256;
+import dev.roller.repo.model.Sha256;
 import java.nio.file.Path;
 
 /** A tarball extracted by {@link SafeExtractor}: where, the tarball's sha256 and size, what it held. */

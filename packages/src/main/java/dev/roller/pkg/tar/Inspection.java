@@ -1,7 +1,7 @@
 package dev.roller.pkg.tar;
 
-import dev.roller.pkg.Sha256;
 import dev.roller.pkg.manifest.Manifest;
+import dev.roller.repo.model.Sha256;
 import java.util.List;
 
 /** What a tarball holds, read without extracting it: its manifest, identity, size and entries. */

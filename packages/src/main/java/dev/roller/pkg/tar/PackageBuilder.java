@@ -1,9 +1,9 @@
 package dev.roller.pkg.tar;
 
 import dev.roller.pkg.PackageException;
-import dev.roller.pkg.Sha256;
 import dev.roller.pkg.manifest.Manifest;
 import dev.roller.pkg.manifest.ManifestParser;
+import dev.roller.repo.model.Sha256;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,18 +1,18 @@
 package dev.roller.pkg.tar;
 
 import dev.roller.pkg.PackageException;
-import dev.roller.pkg.Sha256;
 import dev.roller.repo.model.NameRule;
+import dev.roller.repo.model.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.channels.Channels;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;

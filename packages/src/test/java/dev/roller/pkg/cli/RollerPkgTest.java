@@ -3,7 +3,7 @@ package dev.roller.pkg.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.roller.pkg.Sha256;
+import dev.roller.repo.model.Sha256;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

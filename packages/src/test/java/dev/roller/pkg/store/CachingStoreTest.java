@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.roller.pkg.PackageException;
-import dev.roller.pkg.Sha256;
 import dev.roller.repo.model.PackageRef;
+import dev.roller.repo.model.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.roller.pkg.Sha256;
 import dev.roller.pkg.store.PackageStore.PutResult;
 import dev.roller.repo.model.PackageRef;
+import dev.roller.repo.model.Sha256;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -50,7 +50,7 @@ class InflatingPipeTest {
   void aCorruptMemberReachesASlowReader() throws Exception {
     byte[] gz = corruptMembers();
     assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-      try (InflatingPipe pipe = new InflatingPipe(new ByteArrayInputStream(gz), dev.roller.pkg.Sha256.newDigest())) {
+      try (InflatingPipe pipe = new InflatingPipe(new ByteArrayInputStream(gz), dev.roller.repo.model.Sha256.newDigest())) {
         CorruptTarballException e = assertThrows(CorruptTarballException.class, () -> readAll(pipe, true));
         assertTrue(e.getMessage().toLowerCase().contains("crc") || e.getMessage().contains("corrupt"), e.getMessage());
       }
@@ -61,7 +61,7 @@ class InflatingPipeTest {
   void aCorruptMemberReachesAFastReader() throws Exception {
     byte[] gz = corruptMembers();
     assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-      try (InflatingPipe pipe = new InflatingPipe(new ByteArrayInputStream(gz), dev.roller.pkg.Sha256.newDigest())) {
+      try (InflatingPipe pipe = new InflatingPipe(new ByteArrayInputStream(gz), dev.roller.repo.model.Sha256.newDigest())) {
         assertThrows(CorruptTarballException.class, () -> pipe.transferTo(OutputStream.nullOutputStream()));
       }
     });

@@ -65,7 +65,7 @@ class BootstrapTest {
   }
 
   private void publish(Path tarball, String name, String version) throws Exception {
-    store.put(new PackageRef(name, version), tarball, dev.roller.pkg.Sha256.of(Files.readAllBytes(tarball)));
+    store.put(new PackageRef(name, version), tarball, dev.roller.repo.model.Sha256.of(Files.readAllBytes(tarball)));
   }
 
   private String url() {

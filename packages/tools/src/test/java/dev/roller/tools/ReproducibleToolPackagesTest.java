@@ -2,7 +2,7 @@ package dev.roller.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.roller.pkg.Sha256;
+import dev.roller.repo.model.Sha256;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.roller.roll.apply;
 
+import dev.roller.repo.spec.Spec;
 import dev.roller.roll.RollException;
 import dev.roller.roll.fetch.ConfigServerClient;
 import dev.roller.roll.generation.GenerationBuilder;
@@ -9,7 +10,6 @@ import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.service.HealthChecker;
 import dev.roller.roll.service.ServiceManager;
 import dev.roller.roll.service.ServiceUnit;
-import dev.roller.roll.spec.HostSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +39,7 @@ public final class Applier {
   public interface Progress {
     void start(int packages, long bytes);
 
-    void ready(HostSpec.Package p);
+    void ready(Spec.Package p);
 
     void done();
 
@@ -48,7 +48,7 @@ public final class Applier {
       public void start(int packages, long bytes) {}
 
       @Override
-      public void ready(HostSpec.Package p) {}
+      public void ready(Spec.Package p) {}
 
       @Override
       public void done() {}
@@ -154,18 +154,20 @@ public final class Applier {
     // spec did not change, and then only the tree needs checking, no YAML parsed.
     GenerationBuilder.Digest known = restartAll || blank ? null : GenerationBuilder.Digest.read(layout.generation(from));
     ConfigServerClient.SpecAnswer answer = known != null ? client.spec(host, known.digest()) : null;
-    HostSpec spec = answer != null ? answer.spec() : client.spec(host);
+    Spec spec = answer != null ? answer.spec() : client.spec(host);
     String commit = answer != null ? answer.commit() : spec.commit();
     GenerationRecord fromRec = spec == null ? null : GenerationRecord.read(layout.generation(from));
     boolean damaged = false; // the current tree does not verify: its damage may be in the shared store
     // The one no-op check: the generation has this spec (by the server's 304, or by its record's
-    // digest for one built before digest files) and its tree verifies.
+    // digest when the server sent the spec: a generation without a digest file, or one whose digest
+    // file is older than the digest) and its tree verifies.
+    boolean notModified = spec == null;
     boolean sameSpec = !restartAll && !blank
-        && (spec == null || (known == null && fromRec != null && fromRec.specDigest().equals(GenerationRecord.digest(spec))));
+        && (notModified || (fromRec != null && fromRec.spec().digest().equals(spec.digest())));
     if (sameSpec) {
-      List<String> problems = known != null ? builds().quickVerify(from, known.packages()) : builds().verify(from, fromRec, false);
+      List<String> problems = notModified ? builds().quickVerify(from, known.packages()) : builds().verify(from, fromRec, false);
       if (problems.isEmpty()) {
-        String had = known != null ? known.commit() : fromRec.commit();
+        String had = notModified ? known.commit() : fromRec.spec().commit();
         if (commit != null && !commit.equals(had)) {
           GenerationRecord rec = fromRec != null ? fromRec : GenerationRecord.read(layout.generation(from));
           if (rec != null) {
@@ -183,7 +185,7 @@ public final class Applier {
       fromRec = GenerationRecord.read(layout.generation(from));
     }
     pause.at("fetched");
-    String digest = GenerationRecord.digest(spec);
+    String digest = spec.digest();
     FailedSpec failed = FailedSpec.read(layout.failedSpec());
     if (failed != null && failed.digest().equals(digest) && !retry) {
       return Outcome.failed("not applied: this spec (commit " + shortCommit(spec.commit()) + ") failed here at " + failed.at()
@@ -223,7 +225,7 @@ public final class Applier {
       GenerationRecord now = outcome.generation() == to ? built.record() : fromRec;
       String error = outcome.exitCode() == Outcome.OK ? null : outcome.message();
       Outcome done = outcome;
-      HostSpec applied = spec;
+      Spec applied = spec;
       reporter = new Thread(() -> {
         if (now != null) {
           reports.record(done.result(), now, applied.commit(), done.generation(), error);
@@ -273,12 +275,12 @@ public final class Applier {
     try (RollLock lock = lock("plan")) {
       int from = generations.current().orElse(-1);
       GenerationRecord fromRec = from < 0 ? null : GenerationRecord.read(layout.generation(from));
-      HostSpec spec = client.spec(host);
-      if (!restartAll && fromRec != null && fromRec.specDigest().equals(GenerationRecord.digest(spec))
+      Spec spec = client.spec(host);
+      if (!restartAll && fromRec != null && fromRec.spec().digest().equals(spec.digest())
           && builds().verify(from, false).isEmpty()) {
         return Preview.unchanged(from, fromRec);
       }
-      Map<HostSpec.Package, Path> trees = builds().fetch(spec);
+      Map<Spec.Package, Path> trees = builds().fetch(spec);
       int n = generations.next();
       GenerationBuilder.Built built = new GenerationBuilder(layout, generations).build(spec, trees, n, false);
       try {
@@ -330,7 +332,7 @@ public final class Applier {
       Plan plan = toRec == null ? stopAll(fromRec) : Plan.between(fromRec, toRec, false, manager::running);
       Outcome outcome = transition().run("rollback", from, fromRec, previous, toRec, plan);
       if (client != null && toRec != null) {
-        reports.record(outcome.exitCode() == Outcome.OK ? "applied" : outcome.result(), toRec, toRec.commit(), outcome.generation(),
+        reports.record(outcome.exitCode() == Outcome.OK ? "applied" : outcome.result(), toRec, toRec.spec().commit(), outcome.generation(),
             outcome.exitCode() == Outcome.OK ? null : outcome.message());
       }
       return outcome;

@@ -1,12 +1,12 @@
 package dev.roller.roll.apply;
 
+import dev.roller.repo.spec.Spec;
 import dev.roller.roll.RollException;
 import dev.roller.roll.fetch.ConfigServerClient;
 import dev.roller.roll.generation.GenerationBuilder;
 import dev.roller.roll.generation.GenerationRecord;
 import dev.roller.roll.generation.Generations;
 import dev.roller.roll.layout.HostLayout;
-import dev.roller.roll.spec.HostSpec;
 import dev.roller.roll.store.LocalPackages;
 import dev.roller.roll.verify.Verifier;
 import java.io.IOException;
@@ -41,9 +41,9 @@ final class Builds {
    * store (a write through a hard link): the store's entries are checked, the damaged ones
    * unpacked again, and the generation built once more.
    */
-  GenerationBuilder.Built buildVerified(HostSpec spec, int to, boolean repair) throws RollException, IOException {
+  GenerationBuilder.Built buildVerified(Spec spec, int to, boolean repair) throws RollException, IOException {
     for (int attempt = 0; ; attempt++) {
-      Map<HostSpec.Package, Path> trees = fetch(spec, repair);
+      Map<Spec.Package, Path> trees = fetch(spec, repair);
       GenerationBuilder.Built built = new GenerationBuilder(layout, generations).build(spec, trees, to);
       List<String> problems = quickVerify(to, built.record().packages().stream().map(GenerationRecord.Pkg::sha256).toList());
       if (problems.isEmpty()) {
@@ -61,19 +61,19 @@ final class Builds {
   }
 
   /** Downloads and unpacks the spec's packages. */
-  Map<HostSpec.Package, Path> fetch(HostSpec spec) throws RollException {
+  Map<Spec.Package, Path> fetch(Spec spec) throws RollException {
     return fetch(spec, false);
   }
 
   /** As above; with {@code repair}, damaged store entries are found and unpacked again. */
-  Map<HostSpec.Package, Path> fetch(HostSpec spec, boolean repair) throws RollException {
+  Map<Spec.Package, Path> fetch(Spec spec, boolean repair) throws RollException {
     LocalPackages store = new LocalPackages(layout, client);
-    List<HostSpec.Package> missing = spec.packages().stream().filter(p -> !store.has(p)).toList();
+    List<Spec.Package> missing = spec.packages().stream().filter(p -> !store.has(p)).toList();
     if (!missing.isEmpty()) {
-      progress.start(missing.size(), missing.stream().mapToLong(HostSpec.Package::size).sum());
+      progress.start(missing.size(), missing.stream().mapToLong(Spec.Package::size).sum());
     }
     try {
-      Map<HostSpec.Package, Path> trees = store.ensure(spec.packages(), p -> {
+      Map<Spec.Package, Path> trees = store.ensure(spec.packages(), p -> {
         if (missing.contains(p)) {
           progress.ready(p);
         }
@@ -88,7 +88,7 @@ final class Builds {
   }
 
   /** The quick check of generation {@code n}'s tree, from its packages' identities (no YAML record). */
-  List<String> quickVerify(int n, List<dev.roller.pkg.Sha256> packages) throws RollException {
+  List<String> quickVerify(int n, List<dev.roller.repo.model.Sha256> packages) throws RollException {
     Path dir = layout.generation(n);
     try {
       return Verifier.check(dir, GenerationBuilder.index(layout, dir, packages), false);

@@ -1,7 +1,7 @@
 package dev.roller.roll.cli;
 
+import dev.roller.repo.spec.Spec;
 import dev.roller.roll.apply.Applier;
-import dev.roller.roll.spec.HostSpec;
 import java.io.PrintWriter;
 
 /**
@@ -38,7 +38,7 @@ final class ProgressBar implements Applier.Progress {
   }
 
   @Override
-  public synchronized void ready(HostSpec.Package p) {
+  public synchronized void ready(Spec.Package p) {
     done++;
     doneBytes += p.size();
     if (terminal) {

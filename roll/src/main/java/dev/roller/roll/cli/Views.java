@@ -26,7 +26,7 @@ final class Views {
   void plan(Preview preview) {
     Plan plan = preview.plan();
     out.println("plan: generation " + (preview.from() < 0 ? "(none)" : preview.from()) + " -> a new generation, commit "
-        + (preview.toRec().commit() == null ? "unknown" : preview.toRec().commit()));
+        + (preview.toRec().spec().commit() == null ? "unknown" : preview.toRec().spec().commit()));
     out.println("packages:" + (plan.packages().isEmpty() ? " unchanged" : ""));
     plan.packages().forEach(p -> out.println("  " + p));
     out.println("rendered files:" + (preview.diffs().isEmpty() ? " unchanged" : ""));
@@ -51,7 +51,7 @@ final class Views {
       return Outcome.OK;
     }
     GenerationRecord rec = GenerationRecord.read(layout.generation(current.getAsInt()));
-    out.println("host: " + (rec == null ? settings.host() : rec.host()));
+    out.println("host: " + (rec == null ? settings.host() : rec.spec().host()));
     out.println("generation: " + current.getAsInt());
     FailedSpec failed = FailedSpec.read(layout.failedSpec());
     if (failed != null) {
@@ -63,9 +63,9 @@ final class Views {
       out.println("  (this host's own /usr/local from before roll)");
       return Outcome.OK;
     }
-    out.println("hostclass: " + rec.hostclass());
-    out.println("datacenter: " + rec.datacenter());
-    out.println("commit: " + rec.commit());
+    out.println("hostclass: " + rec.spec().hostclass());
+    out.println("datacenter: " + rec.spec().datacenter());
+    out.println("commit: " + rec.spec().commit());
     out.println("built: " + rec.builtAt());
     out.println("packages:");
     rec.packages().forEach(p -> out.println("  " + p.ref().name() + ": " + p.ref().version()));
@@ -103,7 +103,7 @@ final class Views {
         out.println(mark + n + "  this host's own /usr/local from before roll");
       } else {
         String rolledBack = FailedSpec.rolledBack(layout.generation(n));
-        out.println(mark + n + "  " + rec.builtAt() + "  commit " + (rec.commit() == null ? "unknown" : rec.commit().substring(0, 12))
+        out.println(mark + n + "  " + rec.builtAt() + "  commit " + (rec.spec().commit() == null ? "unknown" : rec.spec().commit().substring(0, 12))
             + "  " + String.join(" ", rec.packages().stream().map(p -> p.ref().toString()).toList())
             + (rolledBack == null ? "" : "  ROLLED BACK " + rolledBack));
       }

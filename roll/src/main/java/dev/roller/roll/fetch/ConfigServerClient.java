@@ -1,11 +1,12 @@
 package dev.roller.roll.fetch;
 
-import dev.roller.pkg.Sha256;
 import dev.roller.host.ServerClient;
 import dev.roller.repo.model.NameRule;
+import dev.roller.repo.model.Sha256;
 import dev.roller.repo.parse.SafeYaml;
+import dev.roller.repo.spec.Spec;
+import dev.roller.repo.spec.SpecCodec;
 import dev.roller.roll.RollException;
-import dev.roller.roll.spec.HostSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -53,10 +54,10 @@ public final class ConfigServerClient {
   }
 
   /** A spec answer: the spec, or null when it is the one the caller has ({@code 304}); the commit served. */
-  public record SpecAnswer(HostSpec spec, String commit) {}
+  public record SpecAnswer(Spec spec, String commit) {}
 
   /** {@code GET /hosts/{fqdn}/spec}, checked. */
-  public HostSpec spec(String host) throws RollException {
+  public Spec spec(String host) throws RollException {
     return spec(host, null).spec();
   }
 
@@ -92,7 +93,12 @@ public final class ConfigServerClient {
     if (!(doc instanceof Map<?, ?> map)) {
       throw new RollException(r.server() + " sent a spec for " + host + " that is not a mapping");
     }
-    HostSpec spec = HostSpec.fromMap((Map<String, Object>) map);
+    Spec spec;
+    try {
+      spec = SpecCodec.fromMap(map, SpecCodec.Identity.REQUIRED);
+    } catch (IllegalArgumentException e) {
+      throw new RollException(r.server() + " sent a spec roll cannot use: " + e.getMessage() + " (host untouched)", e);
+    }
     if (!spec.host().equals(host)) {
       throw new RollException(r.server() + " sent the spec of " + spec.host() + " when asked for " + host
           + ": refused (host untouched)");
@@ -109,7 +115,7 @@ public final class ConfigServerClient {
    * Downloads a package's tarball to {@code target}, checking its sha256 while it streams; the file
    * appears only when complete and verified. A server that sends other bytes is passed over.
    */
-  public void download(HostSpec.Package p, Path target) throws RollException {
+  public void download(Spec.Package p, Path target) throws RollException {
     Duration deadline = TARBALL_FLOOR.plusSeconds(p.size() / TARBALL_BYTES_PER_SECOND);
     String path = "/packages/" + p.ref().name() + "/" + p.ref().version() + "/tarball";
     ServerClient.Response r;

@@ -6,12 +6,12 @@ import dev.roller.pkg.manifest.Manifest;
 import dev.roller.pkg.manifest.ManifestParser;
 import dev.roller.pkg.manifest.Service;
 import dev.roller.repo.model.PackageRef;
+import dev.roller.repo.spec.Spec;
 import dev.roller.roll.RollException;
 import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.render.TemplateContext;
 import dev.roller.roll.render.Templates;
 import dev.roller.roll.service.ServiceUnit;
-import dev.roller.roll.spec.HostSpec;
 import dev.roller.roll.verify.FileIndex;
 import dev.roller.roll.verify.Verifier;
 import java.io.IOException;
@@ -40,11 +40,11 @@ public final class GenerationBuilder {
    * A generation's spec digest, commit and package identities in a few lines ({@code
    * .roller/spec.digest}): all a no-op roll needs, without parsing the YAML record.
    */
-  public record Digest(String digest, String commit, List<dev.roller.pkg.Sha256> packages) {
+  public record Digest(String digest, String commit, List<dev.roller.repo.model.Sha256> packages) {
     static final String PATH = ".roller/spec.digest";
 
     static void write(Path dir, GenerationRecord rec) throws IOException {
-      StringBuilder text = new StringBuilder(rec.specDigest()).append('\n').append(rec.commit() == null ? "-" : rec.commit()).append('\n');
+      StringBuilder text = new StringBuilder(rec.spec().digest()).append('\n').append(rec.spec().commit() == null ? "-" : rec.spec().commit()).append('\n');
       rec.packages().forEach(p -> text.append(p.sha256().hex()).append('\n'));
       dev.roller.host.AtomicFile.write(dir.resolve(PATH), text.toString());
     }
@@ -53,9 +53,9 @@ public final class GenerationBuilder {
     public static Digest read(Path dir) {
       try {
         List<String> lines = Files.readAllLines(dir.resolve(PATH), StandardCharsets.UTF_8);
-        List<dev.roller.pkg.Sha256> packages = new ArrayList<>();
+        List<dev.roller.repo.model.Sha256> packages = new ArrayList<>();
         for (String line : lines.subList(2, lines.size())) {
-          packages.add(new dev.roller.pkg.Sha256(line));
+          packages.add(new dev.roller.repo.model.Sha256(line));
         }
         return new Digest(lines.get(0), lines.get(1).equals("-") ? null : lines.get(1), packages);
       } catch (IOException | RuntimeException e) {
@@ -82,7 +82,7 @@ public final class GenerationBuilder {
   }
 
   /** Builds generation {@code n} and makes it complete (it is not switched to). */
-  public Built build(HostSpec spec, Map<HostSpec.Package, Path> trees, int n) throws RollException, IOException {
+  public Built build(Spec spec, Map<Spec.Package, Path> trees, int n) throws RollException, IOException {
     return build(spec, trees, n, true);
   }
 
@@ -90,13 +90,13 @@ public final class GenerationBuilder {
    * Builds generation {@code n}; with {@code finish} false the tree stays in its temporary folder,
    * to be looked at and then dropped with {@link Generations#abandon} ({@code roll plan}).
    */
-  public Built build(HostSpec spec, Map<HostSpec.Package, Path> trees, int n, boolean finish) throws RollException, IOException {
+  public Built build(Spec spec, Map<Spec.Package, Path> trees, int n, boolean finish) throws RollException, IOException {
     Path dir = generations.startBuilding(n);
     boolean done = false;
     try {
       List<TreeBuilder.Source> sources = new ArrayList<>();
       Map<PackageRef, Manifest> manifests = new LinkedHashMap<>();
-      for (HostSpec.Package p : spec.packages()) {
+      for (Spec.Package p : spec.packages()) {
         Path tree = trees.get(p);
         sources.add(new TreeBuilder.Source(p.ref(), tree, FileIndex.read(layout.storeIndex(p.sha256()))));
         manifests.put(p.ref(), manifest(p.ref(), tree));
@@ -125,7 +125,7 @@ public final class GenerationBuilder {
       }
       List<GenerationRecord.Pkg> pkgs = new ArrayList<>();
       Set<String> serviceNames = new HashSet<>();
-      for (HostSpec.Package p : spec.packages()) {
+      for (Spec.Package p : spec.packages()) {
         Manifest m = manifests.get(p.ref());
         List<ServiceUnit> units = new ArrayList<>();
         for (Service s : m.services()) {
@@ -137,12 +137,10 @@ public final class GenerationBuilder {
         }
         String activate = m.activate() == null ? null
             : Templates.render(p.ref() + ":" + Manifest.PATH + " hooks.activate", m.activate(), context);
-        pkgs.add(new GenerationRecord.Pkg(p.ref(), p.sha256(), p.size(), activate, units,
-            rendered.getOrDefault(p.ref(), Map.of())));
+        pkgs.add(new GenerationRecord.Pkg(p, activate, units, rendered.getOrDefault(p.ref(), Map.of())));
       }
       writeIndex(dir, renderedEntries);
-      GenerationRecord record = new GenerationRecord(n, Instant.now().toString(), spec.host(), spec.hostclass(),
-          spec.datacenter(), spec.commit(), GenerationRecord.digest(spec), pkgs, spec.params(), spec.peers());
+      GenerationRecord record = new GenerationRecord(n, Instant.now().toString(), spec, pkgs);
       record.write(dir);
       Digest.write(dir, record);
       Path result = finish ? generations.finishBuilding(n) : dir;
@@ -184,9 +182,9 @@ public final class GenerationBuilder {
   }
 
   /** As above, from the generation's packages' identities. */
-  public static List<FileIndex.Entry> index(HostLayout layout, Path dir, List<dev.roller.pkg.Sha256> packages) throws IOException {
+  public static List<FileIndex.Entry> index(HostLayout layout, Path dir, List<dev.roller.repo.model.Sha256> packages) throws IOException {
     Map<String, FileIndex.Entry> entries = new java.util.HashMap<>();
-    for (dev.roller.pkg.Sha256 sha256 : packages) {
+    for (dev.roller.repo.model.Sha256 sha256 : packages) {
       for (FileIndex.Entry e : FileIndex.read(layout.storeIndex(sha256))) {
         if (e.kind() == FileIndex.Entry.FILE && e.path().endsWith(TreeBuilder.TEMPLATE_SUFFIX)) {
           continue;

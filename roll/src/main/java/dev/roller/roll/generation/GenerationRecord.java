@@ -1,12 +1,12 @@
 package dev.roller.roll.generation;
 
-import dev.roller.pkg.Sha256;
 import dev.roller.pkg.manifest.HealthCheck;
 import dev.roller.repo.model.PackageRef;
-import dev.roller.repo.resolve.SpecDigest;
+import dev.roller.repo.model.Sha256;
+import dev.roller.repo.spec.Spec;
+import dev.roller.repo.spec.SpecCodec;
 import dev.roller.roll.RollException;
 import dev.roller.roll.service.ServiceUnit;
-import dev.roller.roll.spec.HostSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,27 +25,29 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * What a generation was built from and what roll made of it ({@code .roller/generation.yml}): the
- * spec (and its digest, to tell at once whether a new spec is the same), each package with its
- * services and activate hook rendered for this host and the sha256 of each file it rendered.
+ * spec, and each package with its services and activate hook rendered for this host and the sha256
+ * of each file it rendered. On disk the spec's own fields ({@link SpecCodec}) come first, with its
+ * digest, then each package's extras under its entry.
  */
-public record GenerationRecord(
-    int generation,
-    String builtAt,
-    String host,
-    String hostclass,
-    String datacenter,
-    String commit,
-    String specDigest,
-    List<Pkg> packages,
-    Map<String, Object> params,
-    Map<String, Object> peers) {
+public record GenerationRecord(int generation, String builtAt, Spec spec, List<Pkg> packages) {
 
-  /** One package as this generation has it. {@code activate} may be null. */
-  public record Pkg(PackageRef ref, Sha256 sha256, long size, String activate, List<ServiceUnit> services,
-      Map<String, String> rendered) {
+  /** One package as this generation has it: the spec's entry, and what roll made of it. {@code activate} may be null. */
+  public record Pkg(Spec.Package source, String activate, List<ServiceUnit> services, Map<String, String> rendered) {
     public Pkg {
       services = List.copyOf(services);
       rendered = Map.copyOf(rendered);
+    }
+
+    public PackageRef ref() {
+      return source.ref();
+    }
+
+    public Sha256 sha256() {
+      return source.sha256();
+    }
+
+    public long size() {
+      return source.size();
     }
   }
 
@@ -54,6 +56,9 @@ public record GenerationRecord(
 
   public GenerationRecord {
     packages = List.copyOf(packages);
+    if (!packages.stream().map(Pkg::source).toList().equals(spec.packages())) {
+      throw new IllegalArgumentException("a generation's packages are its spec's, in its order");
+    }
   }
 
   /** Every service of the generation, in start order (package order, then manifest order). */
@@ -83,25 +88,6 @@ public record GenerationRecord(
       }
     }
     return null;
-  }
-
-  /**
-   * The digest of everything in a spec that shapes a generation ({@link SpecDigest}): the config
-   * server sends the same one as the spec's ETag, so an unchanged spec needs no download.
-   */
-  public static String digest(HostSpec spec) {
-    Map<String, Object> doc = new TreeMap<>();
-    doc.put("host", spec.host());
-    doc.put("hostclass", spec.hostclass());
-    doc.put("datacenter", spec.datacenter());
-    List<Object> packages = new ArrayList<>();
-    for (HostSpec.Package p : spec.packages()) {
-      packages.add(Map.of("name", p.ref().name(), "version", p.ref().version(), "sha256", p.sha256().hex(), "size", p.size()));
-    }
-    doc.put("packages", packages);
-    doc.put("params", spec.params());
-    doc.put("peers", spec.peers());
-    return SpecDigest.of(doc);
   }
 
   /** The record of the generation in {@code dir}, or null if it has none (generation 0, a blank host's own tree). */
@@ -135,18 +121,19 @@ public record GenerationRecord(
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("generation", generation);
     m.put("built_at", builtAt);
-    m.put("host", host);
-    m.put("hostclass", hostclass);
-    m.put("datacenter", datacenter);
-    m.put("commit", commit);
-    m.put("spec_digest", specDigest);
-    List<Object> pkgs = new ArrayList<>();
-    for (Pkg p : packages) {
-      Map<String, Object> pm = new LinkedHashMap<>();
-      pm.put("name", p.ref().name());
-      pm.put("version", p.ref().version());
-      pm.put("sha256", p.sha256().hex());
-      pm.put("size", p.size());
+    Map<String, Object> doc = SpecCodec.toMap(spec);
+    doc.forEach((key, value) -> {
+      m.put(key, value);
+      if (key.equals("datacenter")) {
+        m.put("commit", spec.commit());
+        m.put("spec_digest", spec.digest());
+      }
+    });
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> entries = (List<Map<String, Object>>) doc.get("packages");
+    for (int i = 0; i < packages.size(); i++) {
+      Pkg p = packages.get(i);
+      Map<String, Object> pm = entries.get(i);
       if (p.activate() != null) {
         pm.put("activate", p.activate());
       }
@@ -167,19 +154,16 @@ public record GenerationRecord(
       }
       pm.put("services", services);
       pm.put("rendered", new TreeMap<>(p.rendered()));
-      pkgs.add(pm);
     }
-    m.put("packages", pkgs);
-    m.put("params", params);
-    m.put("peers", peers);
     return m;
   }
 
-  @SuppressWarnings("unchecked")
   private static GenerationRecord fromMap(Map<?, ?> m) {
+    Spec spec = SpecCodec.fromMap(m, SpecCodec.Identity.REQUIRED);
     List<Pkg> pkgs = new ArrayList<>();
-    for (Object item : (List<?>) m.get("packages")) {
-      Map<?, ?> pm = (Map<?, ?>) item;
+    List<?> entries = (List<?>) m.get("packages");
+    for (int i = 0; i < entries.size(); i++) {
+      Map<?, ?> pm = (Map<?, ?>) entries.get(i);
       List<ServiceUnit> services = new ArrayList<>();
       for (Object s : (List<?>) pm.get("services")) {
         Map<?, ?> um = (Map<?, ?>) s;
@@ -194,15 +178,10 @@ public record GenerationRecord(
       }
       Map<String, String> rendered = new LinkedHashMap<>();
       ((Map<?, ?>) pm.get("rendered")).forEach((k, v) -> rendered.put(String.valueOf(k), String.valueOf(v)));
-      pkgs.add(new Pkg(new PackageRef(String.valueOf(pm.get("name")), String.valueOf(pm.get("version"))),
-          new Sha256(String.valueOf(pm.get("sha256"))), ((Number) pm.get("size")).longValue(),
-          pm.get("activate") == null ? null : String.valueOf(pm.get("activate")), services, rendered));
+      pkgs.add(new Pkg(spec.packages().get(i), pm.get("activate") == null ? null : String.valueOf(pm.get("activate")),
+          services, rendered));
     }
-    return new GenerationRecord(((Number) m.get("generation")).intValue(), String.valueOf(m.get("built_at")),
-        String.valueOf(m.get("host")), String.valueOf(m.get("hostclass")), String.valueOf(m.get("datacenter")),
-        m.get("commit") == null ? null : String.valueOf(m.get("commit")), String.valueOf(m.get("spec_digest")), pkgs,
-        m.get("params") == null ? Map.of() : (Map<String, Object>) m.get("params"),
-        m.get("peers") == null ? Map.of() : (Map<String, Object>) m.get("peers"));
+    return new GenerationRecord(((Number) m.get("generation")).intValue(), String.valueOf(m.get("built_at")), spec, pkgs);
   }
 
   private static HealthCheck.Kind kind(String key) {

@@ -1,6 +1,6 @@
 package dev.roller.roll.layout;
 
-import dev.roller.pkg.Sha256;
+import dev.roller.repo.model.Sha256;
 import java.nio.file.Path;
 
 /**

@@ -1,7 +1,8 @@
 package dev.roller.roll.render;
 
+import dev.roller.repo.spec.Spec;
+import dev.roller.repo.spec.SpecCodec;
 import dev.roller.roll.layout.HostLayout;
-import dev.roller.roll.spec.HostSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,12 +15,12 @@ import java.util.Map;
 public final class TemplateContext {
   private TemplateContext() {}
 
-  public static Map<String, Object> of(HostSpec spec, HostLayout layout) {
+  public static Map<String, Object> of(Spec spec, HostLayout layout) {
     Map<String, Object> context = new LinkedHashMap<>();
     context.put("host", Map.of("name", spec.host(), "hostclass", spec.hostclass(), "datacenter", spec.datacenter()));
     context.put("params", spec.params());
     context.put("packages", spec.versions());
-    context.put("peers", spec.peers());
+    context.put("peers", SpecCodec.peers(spec.peers()));
     context.put("commit", spec.commit() == null ? "" : spec.commit());
     context.put("paths", Map.of(
         "root", layout.root().toString(),

@@ -2,10 +2,10 @@ package dev.roller.roll.store;
 
 import dev.roller.pkg.PackageException;
 import dev.roller.pkg.tar.SafeExtractor;
+import dev.roller.repo.spec.Spec;
 import dev.roller.roll.RollException;
 import dev.roller.roll.fetch.ConfigServerClient;
 import dev.roller.roll.layout.HostLayout;
-import dev.roller.roll.spec.HostSpec;
 import dev.roller.roll.verify.FileIndex;
 import dev.roller.roll.verify.Verifier;
 import java.io.IOException;
@@ -48,7 +48,7 @@ public final class LocalPackages {
   }
 
   /** Whether {@code p} is unpacked in the store already. */
-  public boolean has(HostSpec.Package p) {
+  public boolean has(Spec.Package p) {
     return Files.isDirectory(layout.storeEntry(p.sha256()), LinkOption.NOFOLLOW_LINKS);
   }
 
@@ -56,7 +56,7 @@ public final class LocalPackages {
    * Makes every package of {@code spec} present in the store, downloading the missing ones in
    * parallel; {@code progress} hears each package as it is ready. Returns each package's tree.
    */
-  public Map<HostSpec.Package, Path> ensure(List<HostSpec.Package> packages, Consumer<HostSpec.Package> progress)
+  public Map<Spec.Package, Path> ensure(List<Spec.Package> packages, Consumer<Spec.Package> progress)
       throws RollException {
     return ensure(packages, progress, false);
   }
@@ -66,7 +66,7 @@ public final class LocalPackages {
    * against its index, and one that differs is unpacked again (what roll does when the current
    * generation does not verify: its damage may be in the shared store).
    */
-  public Map<HostSpec.Package, Path> ensure(List<HostSpec.Package> packages, Consumer<HostSpec.Package> progress,
+  public Map<Spec.Package, Path> ensure(List<Spec.Package> packages, Consumer<Spec.Package> progress,
       boolean repair) throws RollException {
     SafeExtractor.Limits limits = SafeExtractor.Limits.DEFAULT;
     try {
@@ -77,7 +77,7 @@ public final class LocalPackages {
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_DOWNLOADS, Math.max(1, packages.size())));
     try {
       List<Future<Path>> work = new ArrayList<>();
-      for (HostSpec.Package p : packages) {
+      for (Spec.Package p : packages) {
         work.add(pool.submit(() -> {
           if (repair) {
             repair(p);
@@ -87,7 +87,7 @@ public final class LocalPackages {
           return tree;
         }));
       }
-      Map<HostSpec.Package, Path> trees = new LinkedHashMap<>();
+      Map<Spec.Package, Path> trees = new LinkedHashMap<>();
       for (int i = 0; i < packages.size(); i++) {
         trees.put(packages.get(i), work.get(i).get());
       }
@@ -105,7 +105,7 @@ public final class LocalPackages {
     }
   }
 
-  private Path ensure(HostSpec.Package p, SafeExtractor.Limits limits) throws RollException {
+  private Path ensure(Spec.Package p, SafeExtractor.Limits limits) throws RollException {
     Path tree = layout.storeEntry(p.sha256());
     if (!Files.isDirectory(tree, LinkOption.NOFOLLOW_LINKS)) {
       unpack(p, limits, tree);
@@ -131,7 +131,7 @@ public final class LocalPackages {
   }
 
   /** Drops {@code p}'s entry if a file in it differs from its index, so {@link #ensure} unpacks it again. */
-  private void repair(HostSpec.Package p) throws RollException {
+  private void repair(Spec.Package p) throws RollException {
     Path tree = layout.storeEntry(p.sha256());
     Path index = layout.storeIndex(p.sha256());
     if (!Files.isDirectory(tree, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(index)) {
@@ -179,7 +179,7 @@ public final class LocalPackages {
     }
   }
 
-  private void unpack(HostSpec.Package p, SafeExtractor.Limits limits, Path tree) throws RollException {
+  private void unpack(Spec.Package p, SafeExtractor.Limits limits, Path tree) throws RollException {
     Path tarball = layout.cachedTarball(p.sha256());
     if (!Files.isRegularFile(tarball)) {
       client.download(p, tarball);

@@ -1,6 +1,6 @@
 package dev.roller.roll.verify;
 
-import dev.roller.pkg.Sha256;
+import dev.roller.repo.model.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

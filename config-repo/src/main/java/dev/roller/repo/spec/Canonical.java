@@ -1,4 +1,4 @@
-package dev.roller.repo.resolve;
+package dev.roller.repo.spec;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,24 +9,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The digest of a host's spec as roll applies it: sha256 of a canonical JSON text of its host,
- * hostclass, datacenter, packages (name, version, sha256, size), params and peers, the commit left
- * out. roll records it in each generation; the config server sends it as the spec's weak ETag,
- * so a roll whose spec has not changed gets a 304 and downloads and parses nothing.
+ * A canonical JSON text of a parsed document, and its sha256: maps with their keys sorted, lists
+ * in order, strings quoted and escaped, numbers and booleans as Java prints them. The same document
+ * always gives the same text (and so the same digest), whatever the JVM's locale or time zone.
  */
-public final class SpecDigest {
-  private static final List<String> KEYS = List.of("host", "hostclass", "datacenter", "packages", "params", "peers");
+final class Canonical {
+  private Canonical() {}
 
-  private SpecDigest() {}
-
-  /** The digest of {@code spec}, a spec document (only the keys above count), in hex. */
-  public static String of(Map<String, ?> spec) {
-    Map<String, Object> kept = new TreeMap<>();
-    for (String key : KEYS) {
-      kept.put(key, spec.get(key));
-    }
+  /** The sha256, in hex, of {@code doc}'s canonical text. */
+  static String sha256(Object doc) {
     StringBuilder text = new StringBuilder();
-    canonical(kept, text);
+    canonical(doc, text);
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
@@ -34,12 +27,7 @@ public final class SpecDigest {
     }
   }
 
-  /**
-   * A canonical JSON text of a parsed document: maps with their keys sorted, lists in order,
-   * strings quoted and escaped, numbers and booleans as Java prints them. The same document
-   * always gives the same text (and so the same digest).
-   */
-  static void canonical(Object value, StringBuilder out) {
+  private static void canonical(Object value, StringBuilder out) {
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> sorted = new TreeMap<>();
       map.forEach((k, v) -> sorted.put(String.valueOf(k), v));

@@ -1,4 +1,4 @@
-package dev.roller.pkg;
+package dev.roller.repo.model;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,7 +9,7 @@ public record Sha256(String hex) {
   public Sha256 {
     if (!isHex(hex)) {
       throw new IllegalArgumentException("not a sha256 (64 lower-case hex digits): "
-          + dev.roller.repo.model.NameRule.quote(hex));
+          + NameRule.quote(hex));
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.roller.repo.resolve;
+package dev.roller.repo.spec;
 
 import java.util.Map;
 
