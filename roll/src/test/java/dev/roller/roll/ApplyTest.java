@@ -131,6 +131,23 @@ class ApplyTest {
   }
 
   @Test
+  void aGenerationWhoseDigestFileIsOlderThanTheDigestIsStillTheSameSpec() throws Exception {
+    assertEquals(0, applier.apply(HOST, false).exitCode());
+    long alpha = Services.pid(layout, "alpha");
+    // As a roll before the digest was the repo's alone left it: a digest the server never gives now.
+    Path digest = layout.generation(1).resolve(".roller/spec.digest");
+    List<String> lines = new ArrayList<>(Files.readAllLines(digest));
+    lines.set(0, "0".repeat(64));
+    Files.write(digest, lines);
+
+    Outcome again = applier.apply(HOST, false);
+
+    assertEquals("unchanged", again.result(), again.message());
+    assertEquals(List.of(0, 1), new Generations(layout).list(), "no generation built for the same spec");
+    assertEquals(alpha, Services.pid(layout, "alpha"));
+  }
+
+  @Test
   void aNewVersionRestartsOnlyItsOwnService() throws Exception {
     assertEquals(0, applier.apply(HOST, false).exitCode());
     long alpha = Services.pid(layout, "alpha");
