@@ -66,4 +66,21 @@ class InstallCronTest {
     assertEquals(0, foreman(Map.of("ROLLER_ROOT", root.toString()), "install-cron", "--host", "a.b.example.com"), err);
     assertTrue(Files.isRegularFile(root.resolve("etc/cron.d/roller-foreman")));
   }
+
+  @Test
+  void itReadsRollYmlAsRollDoesTheHostFromItAndAMistakeNamedWithItsLine() throws Exception {
+    Files.createDirectories(root.resolve("etc/roller"));
+    Files.writeString(root.resolve("etc/roller/roll.yml"), "host: web7.dc1.example.com\nconfig_servers: [http://127.0.0.1:1]\n");
+    assertEquals(0, foreman(Map.of(), "install-cron", "--root", root.toString()), err);
+    String fromFile = Files.readString(root.resolve("etc/cron.d/roller-foreman"));
+    assertEquals(0, foreman(Map.of(), "install-cron", "--root", root.toString(), "--host", "web7.dc1.example.com"), err);
+    assertTrue(out.contains("up to date"), "the host named in roll.yml: " + out);
+    assertEquals(fromFile, Files.readString(root.resolve("etc/cron.d/roller-foreman")));
+
+    Files.writeString(root.resolve("etc/roller/roll.yml"), "host: web7.dc1.example.com\nconfig_server: http://a\n");
+    assertEquals(2, foreman(Map.of(), "install-cron", "--root", root.toString()));
+    assertTrue(err.contains("roll.yml:2: ") && err.contains("config_server"), err);
+    assertEquals(2, foreman(Map.of(), "sync", "--root", root.toString()));
+    assertTrue(err.contains("roll.yml:2: ") && err.contains("config_server"), err);
+  }
 }

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.roller.host.HostLayout;
 import dev.roller.roll.apply.Applier;
 import dev.roller.roll.apply.Outcome;
 import dev.roller.roll.fetch.ConfigServerClient;
 import dev.roller.roll.generation.Generations;
-import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.service.ExecServiceManager;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.roller.host.HostLayout;
 import dev.roller.roll.generation.Generations;
-import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.service.ExecServiceManager;
 import dev.roller.roll.service.ServiceUnit;
 import java.nio.file.Files;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.roller.host.HostLayout;
 import dev.roller.pkg.tar.BuiltPackage;
 import dev.roller.repo.TestRepo;
 import dev.roller.repo.spec.Spec;
@@ -14,7 +15,6 @@ import dev.roller.roll.fetch.ConfigServerClient;
 import dev.roller.roll.generation.GenerationBuilder;
 import dev.roller.roll.generation.GenerationRecord;
 import dev.roller.roll.generation.Generations;
-import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.store.LocalPackages;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.roller.host.HostLayout;
 import dev.roller.roll.generation.Generations;
-import dev.roller.roll.layout.HostLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.roller.host.HostLayout;
 import dev.roller.pkg.manifest.HealthCheck;
-import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.service.HealthChecker;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.roller.host.HostLayout;
 import dev.roller.roll.apply.Applier;
 import dev.roller.roll.apply.Outcome;
 import dev.roller.roll.fetch.ConfigServerClient;
-import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.service.ExecServiceManager;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.roller.host.HostLayout;
 import dev.roller.repo.TestRepo;
 import dev.roller.roll.cli.Roll;
-import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.service.ExecServiceManager;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,7 +1,7 @@
 package dev.roller.roll;
 
+import dev.roller.host.HostLayout;
 import dev.roller.roll.apply.Log;
-import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.service.ExecServiceManager;
 import dev.roller.roll.service.ServiceUnit;
 import java.nio.file.Files;

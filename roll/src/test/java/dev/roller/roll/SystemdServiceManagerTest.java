@@ -3,9 +3,9 @@ package dev.roller.roll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.roller.host.HostLayout;
 import dev.roller.roll.apply.Applier;
 import dev.roller.roll.fetch.ConfigServerClient;
-import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.service.ServiceUnit;
 import dev.roller.roll.service.SystemdServiceManager;
 import java.nio.file.Files;

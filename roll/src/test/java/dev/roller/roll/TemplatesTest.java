@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.roller.host.HostLayout;
 import dev.roller.repo.spec.Spec;
 import dev.roller.repo.spec.SpecCodec;
-import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.render.TemplateContext;
 import dev.roller.roll.render.Templates;
 import java.nio.file.Path;

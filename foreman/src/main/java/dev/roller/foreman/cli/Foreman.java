@@ -3,20 +3,14 @@ package dev.roller.foreman.cli;
 import dev.roller.foreman.sync.Account;
 import dev.roller.foreman.sync.Sync;
 import dev.roller.foreman.sync.UsersClient;
-import dev.roller.repo.model.NameRule;
-import java.io.IOException;
+import dev.roller.host.HostSettings;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,8 +73,13 @@ public final class Foreman implements Runnable {
     public Integer call() throws Exception {
       Path where = root != null ? root
           : foreman.env.get("ROLLER_ROOT") != null ? Path.of(foreman.env.get("ROLLER_ROOT")) : Path.of("/");
-      String name = host != null ? host : SyncCommand.settings(where).get("host") != null
-          ? String.valueOf(SyncCommand.settings(where).get("host")) : InetAddress.getLocalHost().getCanonicalHostName();
+      String name;
+      try {
+        name = HostSettings.resolve(where, null, host, foreman.env, false).host();
+      } catch (HostSettings.SettingsException e) {
+        spec.commandLine().getErr().println("foreman: error: " + e.getMessage());
+        return 2;
+      }
       String text;
       try {
         text = CronEntry.text(name, every);
@@ -127,29 +126,15 @@ public final class Foreman implements Runnable {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Map<?, ?> settings = settings(root);
-      List<URI> uris = new ArrayList<>();
-      List<String> given = !servers.isEmpty() ? servers
-          : foreman.env.get("ROLLER_CONFIG_SERVER") != null ? List.of(foreman.env.get("ROLLER_CONFIG_SERVER").split("[,\\s]+"))
-          : settings.get("config_servers") instanceof List<?> l ? l.stream().map(String::valueOf).toList()
-          : settings.get("config_servers") != null ? List.of(String.valueOf(settings.get("config_servers"))) : List.of();
-      for (String s : given) {
-        if (!s.isBlank()) {
-          uris.add(URI.create(s.endsWith("/") ? s : s + "/"));
-        }
-      }
-      if (uris.isEmpty()) {
-        err.println("foreman: error: no config server: give --config-server URL, set ROLLER_CONFIG_SERVER, or list config_servers in "
-            + root.resolve("etc/roller/roll.yml"));
+      HostSettings settings;
+      try {
+        settings = HostSettings.resolve(root, servers, host, foreman.env, true);
+      } catch (HostSettings.SettingsException e) {
+        err.println("foreman: error: " + e.getMessage());
         return 2;
       }
-      String name = host != null ? host : settings.get("host") != null ? String.valueOf(settings.get("host"))
-          : InetAddress.getLocalHost().getCanonicalHostName();
-      if (!NameRule.HOST.matches(name)) {
-        err.println("foreman: error: " + NameRule.HOST.problem(name) + " (give --host FQDN)");
-        return 2;
-      }
-      Account.Parsed parsed = new UsersClient(uris, line -> err.println("foreman: warning: " + line)).users(name);
+      String name = settings.host();
+      Account.Parsed parsed = new UsersClient(settings.servers(), line -> err.println("foreman: warning: " + line)).users(name);
       List<Account> accounts = parsed.accounts();
       parsed.unreadable().forEach(u -> err.println("foreman: " + u));
       Sync.Report report = new Sync(root, dryRun, remove).run(accounts);
@@ -162,15 +147,6 @@ public final class Foreman implements Runnable {
       }
       out.flush();
       return report.failures().isEmpty() && parsed.unreadable().isEmpty() ? 0 : 1;
-    }
-
-    static Map<?, ?> settings(Path root) throws IOException {
-      Path file = root.resolve("etc/roller/roll.yml");
-      if (!Files.isRegularFile(file)) {
-        return Map.of();
-      }
-      Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
-      return doc instanceof Map<?, ?> m ? m : Map.of();
     }
   }
 }

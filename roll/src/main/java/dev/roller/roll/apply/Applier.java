@@ -1,12 +1,12 @@
 package dev.roller.roll.apply;
 
+import dev.roller.host.HostLayout;
 import dev.roller.repo.spec.Spec;
 import dev.roller.roll.RollException;
 import dev.roller.roll.fetch.ConfigServerClient;
 import dev.roller.roll.generation.GenerationBuilder;
 import dev.roller.roll.generation.GenerationRecord;
 import dev.roller.roll.generation.Generations;
-import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.service.HealthChecker;
 import dev.roller.roll.service.ServiceManager;
 import dev.roller.roll.service.ServiceUnit;

@@ -1,8 +1,8 @@
 package dev.roller.roll.apply;
 
+import dev.roller.host.HostLayout;
 import dev.roller.roll.generation.GenerationBuilder;
 import dev.roller.roll.generation.GenerationRecord;
-import dev.roller.roll.layout.HostLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.roller.roll.apply;
 
+import dev.roller.host.HostLayout;
 import dev.roller.roll.RollException;
 import dev.roller.roll.generation.GenerationRecord;
 import dev.roller.roll.generation.Generations;
-import dev.roller.roll.layout.HostLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;

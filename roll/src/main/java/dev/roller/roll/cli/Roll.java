@@ -1,5 +1,6 @@
 package dev.roller.roll.cli;
 
+import dev.roller.host.HostSettings;
 import dev.roller.pkg.manifest.Durations;
 import dev.roller.roll.RollException;
 import dev.roller.roll.apply.Applier;
@@ -243,14 +244,14 @@ public final class Roll implements Callable<Integer> {
 
   /** A command body with settings, log and applier ready. */
   interface Body {
-    int run(Settings settings, ConsoleLog log, Applier applier) throws Exception;
+    int run(HostSettings settings, ConsoleLog log, Applier applier) throws Exception;
   }
 
   int withSettings(HostOptions options, boolean needServers, Body body) throws Exception {
-    Settings settings;
+    HostSettings settings;
     try {
-      settings = Settings.resolve(options.root, options.servers, options.hostName, env, needServers);
-    } catch (Settings.SettingsException e) {
+      settings = HostSettings.resolve(options.root, options.servers, options.hostName, env, needServers);
+    } catch (HostSettings.SettingsException e) {
       err.println("roll: error: " + e.getMessage());
       return Outcome.USAGE;
     }
@@ -304,7 +305,7 @@ public final class Roll implements Callable<Integer> {
     return new Views(out);
   }
 
-  ServiceManager manager(Settings settings) {
+  ServiceManager manager(HostSettings settings) {
     return settings.manager().equals("systemd")
         ? new SystemdServiceManager(settings.layout(), env.getOrDefault("ROLLER_SYSTEMCTL", "systemctl"))
         : new ExecServiceManager(settings.layout());

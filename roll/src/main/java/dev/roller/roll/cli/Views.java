@@ -1,5 +1,7 @@
 package dev.roller.roll.cli;
 
+import dev.roller.host.HostLayout;
+import dev.roller.host.HostSettings;
 import dev.roller.roll.apply.FailedSpec;
 import dev.roller.roll.apply.Journal;
 import dev.roller.roll.apply.Outcome;
@@ -7,7 +9,6 @@ import dev.roller.roll.apply.Plan;
 import dev.roller.roll.apply.Preview;
 import dev.roller.roll.generation.GenerationRecord;
 import dev.roller.roll.generation.Generations;
-import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.service.HealthChecker;
 import dev.roller.roll.service.ServiceManager;
 import dev.roller.roll.service.ServiceUnit;
@@ -38,7 +39,7 @@ final class Views {
     out.flush();
   }
 
-  int status(Settings settings, ServiceManager manager) throws Exception {
+  int status(HostSettings settings, ServiceManager manager) throws Exception {
     HostLayout layout = settings.layout();
     Generations generations = new Generations(layout);
     var current = generations.current();

@@ -1,5 +1,6 @@
 package dev.roller.roll.generation;
 
+import dev.roller.host.HostLayout;
 import dev.roller.pkg.PackageException;
 import dev.roller.pkg.manifest.HealthCheck;
 import dev.roller.pkg.manifest.Manifest;
@@ -8,7 +9,6 @@ import dev.roller.pkg.manifest.Service;
 import dev.roller.repo.model.PackageRef;
 import dev.roller.repo.spec.Spec;
 import dev.roller.roll.RollException;
-import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.render.TemplateContext;
 import dev.roller.roll.render.Templates;
 import dev.roller.roll.service.ServiceUnit;

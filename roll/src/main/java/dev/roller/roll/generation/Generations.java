@@ -1,8 +1,8 @@
 package dev.roller.roll.generation;
 
 import dev.roller.host.AtomicFile;
+import dev.roller.host.HostLayout;
 import dev.roller.roll.RollException;
-import dev.roller.roll.layout.HostLayout;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;

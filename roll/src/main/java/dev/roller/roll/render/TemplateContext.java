@@ -1,8 +1,8 @@
 package dev.roller.roll.render;
 
+import dev.roller.host.HostLayout;
 import dev.roller.repo.spec.Spec;
 import dev.roller.repo.spec.SpecCodec;
-import dev.roller.roll.layout.HostLayout;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,14 +1,14 @@
 package dev.roller.roll.service;
 
+import dev.roller.host.HostLayout;
 import dev.roller.pkg.manifest.HealthCheck;
-import dev.roller.roll.layout.HostLayout;
 import java.io.File;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,7 @@
 package dev.roller.roll.service;
 
+import dev.roller.host.HostLayout;
 import dev.roller.roll.RollException;
-import dev.roller.roll.layout.HostLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

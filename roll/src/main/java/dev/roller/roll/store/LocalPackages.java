@@ -1,11 +1,11 @@
 package dev.roller.roll.store;
 
+import dev.roller.host.HostLayout;
 import dev.roller.pkg.PackageException;
 import dev.roller.pkg.tar.SafeExtractor;
 import dev.roller.repo.spec.Spec;
 import dev.roller.roll.RollException;
 import dev.roller.roll.fetch.ConfigServerClient;
-import dev.roller.roll.layout.HostLayout;
 import dev.roller.roll.verify.FileIndex;
 import dev.roller.roll.verify.Verifier;
 import java.io.IOException;

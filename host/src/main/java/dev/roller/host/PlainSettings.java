@@ -1,4 +1,4 @@
-package dev.roller.roll.cli;
+package dev.roller.host;
 
 import java.util.ArrayList;
 import java.util.Collection;

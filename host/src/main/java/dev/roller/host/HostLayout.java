@@ -1,4 +1,4 @@
-package dev.roller.roll.layout;
+package dev.roller.host;
 
 import dev.roller.repo.model.Sha256;
 import java.nio.file.Path;

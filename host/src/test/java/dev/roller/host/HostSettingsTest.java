@@ -1,4 +1,4 @@
-package dev.roller.roll.cli;
+package dev.roller.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,12 +10,12 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class SettingsTest {
+class HostSettingsTest {
   @Test
   void serverListsSplitOnCommasAndWhiteSpace() {
-    assertEquals(List.of("http://a:8080", "http://b", "http://c"), Settings.split(" http://a:8080,http://b \n\t,, http://c,"));
-    assertEquals(List.of(), Settings.split(" , "));
-    assertEquals(List.of("http://a"), Settings.split("http://a"));
+    assertEquals(List.of("http://a:8080", "http://b", "http://c"), HostSettings.split(" http://a:8080,http://b \n\t,, http://c,"));
+    assertEquals(List.of(), HostSettings.split(" , "));
+    assertEquals(List.of("http://a"), HostSettings.split("http://a"));
   }
 
   @Test
@@ -27,11 +27,11 @@ class SettingsTest {
             config_servers: [http://config1.dc1:8080, http://config2.dc1:8080]
             host: web1.dc1.example.com   # its name in the repo
             service_manager: exec
-            """, Settings.KEYS));
+            """, HostSettings.KEYS));
     assertEquals(Map.of("config_servers", List.of("http://a:8080", "http://b:8080")),
-        PlainSettings.read("config_servers:\n  - http://a:8080\n  - http://b:8080\n", Settings.KEYS));
-    assertNull(PlainSettings.read("host: 'quoted.example.com'\n", Settings.KEYS), "quotes are YAML's to read");
-    assertNull(PlainSettings.read("hots: typo.example.com\n", Settings.KEYS), "an unknown key is YAML's to report");
+        PlainSettings.read("config_servers:\n  - http://a:8080\n  - http://b:8080\n", HostSettings.KEYS));
+    assertNull(PlainSettings.read("host: 'quoted.example.com'\n", HostSettings.KEYS), "quotes are YAML's to read");
+    assertNull(PlainSettings.read("hots: typo.example.com\n", HostSettings.KEYS), "an unknown key is YAML's to report");
   }
 
   /** Every file the plain reading accepts, it reads as the YAML reading does: random files from tricky lines. */
@@ -52,20 +52,20 @@ class SettingsTest {
       for (int n = random.nextInt(6); n > 0; n--) {
         text.append(lines.get(random.nextInt(lines.size()))).append('\n');
       }
-      Map<String, Object> plain = PlainSettings.read(text.toString(), Settings.KEYS);
-      if (plain == null || !Settings.MANAGERS.contains(plain.getOrDefault("service_manager", "auto"))) {
+      Map<String, Object> plain = PlainSettings.read(text.toString(), HostSettings.KEYS);
+      if (plain == null || !HostSettings.MANAGERS.contains(plain.getOrDefault("service_manager", "auto"))) {
         continue;
       }
       accepted++;
       Map<String, Object> yaml;
       try {
-        yaml = Settings.readYaml(text.toString().getBytes(StandardCharsets.UTF_8), "roll.yml");
-      } catch (Settings.SettingsException e) {
+        yaml = HostSettings.readYaml(text.toString().getBytes(StandardCharsets.UTF_8), "roll.yml");
+      } catch (HostSettings.SettingsException e) {
         throw new AssertionError("the plain reading accepted what YAML refuses (" + e.getMessage() + "):\n" + text, e);
       }
       assertEquals(yaml, plain, text::toString);
     }
     assertTrue(accepted > 1000, "files both read: " + accepted);
-    assertNull(PlainSettings.read("# nothing\n", Settings.KEYS), "an empty file is YAML's to report");
+    assertNull(PlainSettings.read("# nothing\n", HostSettings.KEYS), "an empty file is YAML's to report");
   }
 }

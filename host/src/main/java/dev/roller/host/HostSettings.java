@@ -1,10 +1,10 @@
-package dev.roller.roll.cli;
+package dev.roller.host;
 
+import dev.roller.host.HostLayout;
 import dev.roller.repo.model.NameRule;
 import dev.roller.repo.parse.Fields;
 import dev.roller.repo.parse.Problems;
 import dev.roller.repo.parse.YamlDocument;
-import dev.roller.roll.layout.HostLayout;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -25,8 +25,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * This host's roll settings: the command line over {@code ROLLER_CONFIG_SERVER} over {@code
- * /etc/roller/roll.yml} (under {@code --root}):
+ * This host's settings, the same for roll and foreman: the command line over {@code
+ * ROLLER_CONFIG_SERVER} over {@code /etc/roller/roll.yml} (under {@code --root}):
  *
  * <pre>
  * config_servers: [http://config1.dc1:8080, http://config2.dc1:8080]   # or one URL
@@ -34,19 +34,23 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * service_manager: auto             # exec, systemd, or auto (systemd where it runs)
  * </pre>
  */
-record Settings(HostLayout layout, List<URI> servers, String host, String serviceManager) {
-  static final String ENV_SERVERS = "ROLLER_CONFIG_SERVER";
+public record HostSettings(HostLayout layout, List<URI> servers, String host, String serviceManager) {
+  public static final String ENV_SERVERS = "ROLLER_CONFIG_SERVER";
   static final List<String> MANAGERS = List.of("auto", "exec", "systemd");
   static final List<String> KEYS = List.of("config_servers", "host", "service_manager");
 
   /** A setting that cannot be used: exit 2, naming the file and line or the option. */
-  static final class SettingsException extends Exception {
+  public static final class SettingsException extends Exception {
     SettingsException(String message) {
       super(message);
     }
   }
 
-  static Settings resolve(Path root, List<String> cliServers, String cliHost, Map<String, String> env, boolean needServers)
+  /**
+   * The settings of the host under {@code root}; {@code cliServers} and {@code cliHost} (null: not
+   * given) are the command line's. Without {@code needServers}, no config server is fine.
+   */
+  public static HostSettings resolve(Path root, List<String> cliServers, String cliHost, Map<String, String> env, boolean needServers)
       throws SettingsException {
     HostLayout layout = new HostLayout(root);
     Map<String, Object> file = readFile(layout.config());
@@ -83,11 +87,11 @@ record Settings(HostLayout layout, List<URI> servers, String host, String servic
           + (cliHost == null && file.get("host") == null ? " (it is this machine's name; give --host FQDN)" : ""));
     }
     String manager = (String) file.getOrDefault("service_manager", "auto");
-    return new Settings(layout, uris, host, manager);
+    return new HostSettings(layout, uris, host, manager);
   }
 
   /** The service manager to use: exec or systemd ({@code auto}: systemd where it runs and roll works on the real root). */
-  String manager() {
+  public String manager() {
     if (!serviceManager.equals("auto")) {
       return serviceManager;
     }
