@@ -56,6 +56,38 @@ class SyncTest extends ForemanFixture {
   }
 
   @Test
+  void aDryRunIsThePlanTheSyncThenCarriesOutLineForLine() throws Exception {
+    assertPlanIsWhatHappens();
+    commit("users/bob.yml", """
+        uid: 52003
+        comment: Bob Operations
+        shell: /bin/bash
+        groups: [rollerdev]
+        ssh_keys: ["%s"]
+        hostclasses: ["*"]
+        sudo: ["*"]
+        files:
+          .vimrc: |
+            set nocompatible
+        """.formatted(ALICE_KEY));
+    commit("users/alice.yml", null);
+    assertPlanIsWhatHappens();
+    assertTrue(out.contains("user bob: uid 52002 -> 52003") && out.contains("user bob: shell /bin/sh -> /bin/bash")
+        && out.contains("user bob: home/bob/.vimrc written") && out.contains("user alice: locked (removed from the repo)"), out);
+    assertEquals(0, foreman("--dry-run"), err);
+    assertEquals("in sync: 1 account for " + HOST + "\n", out, "nothing left to plan");
+  }
+
+  /** A dry run's changes, then a sync's: the same lines, in the same order. */
+  private void assertPlanIsWhatHappens() throws Exception {
+    assertEquals(0, foreman("--dry-run"), err);
+    List<String> planned = out.lines().filter(l -> l.startsWith("would: ")).map(l -> l.substring("would: ".length())).toList();
+    assertFalse(planned.isEmpty(), out);
+    assertEquals(0, foreman(), err);
+    assertEquals(planned, out.lines().toList());
+  }
+
+  @Test
   void changesInTheRepoAreCarriedOverAndARemovedUserIsLockedThenDeletedWithRemove() throws Exception {
     assertEquals(0, foreman());
     commit("users/bob.yml", """

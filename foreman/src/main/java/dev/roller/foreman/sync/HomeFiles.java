@@ -71,27 +71,22 @@ final class HomeFiles implements AutoCloseable {
     }
   }
 
-  /** Whether {@code name} in the home (or in {@code .ssh} when {@code ssh}) holds {@code text} with {@code mode}, owned right. */
-  boolean holds(boolean ssh, String name, String text, String mode) throws IOException {
+  /**
+   * What {@code name} in the home (or in {@code .ssh} when {@code ssh}) is now, read without
+   * following a link: null when it is absent; its text is null when it is not a plain file small
+   * enough to compare. Throws when the folder cannot be opened safely (a link, another owner).
+   */
+  SyncPlan.Existing look(boolean ssh, String name) throws IOException {
     try (Dir dir = dir(ssh, false)) {
       if (dir == null) {
-        return false;
+        return null;
       }
       PosixFileAttributes attrs = attributes(dir, name);
-      return attrs != null && PosixFilePermissions.toString(attrs.permissions()).equals(mode)
-          && uidOf(attrs, dir.path.resolve(name)) == uid && text.equals(read(dir, name, attrs));
-    }
-  }
-
-  /** What {@code name} holds now, or "" (absent, a link, not a plain file, or too large to show). */
-  String read(boolean ssh, String name) throws IOException {
-    try (Dir dir = dir(ssh, false)) {
-      if (dir == null) {
-        return "";
+      if (attrs == null) {
+        return null;
       }
-      PosixFileAttributes attrs = attributes(dir, name);
-      String text = attrs == null ? null : read(dir, name, attrs);
-      return text == null ? "" : text;
+      return new SyncPlan.Existing(read(dir, name, attrs), PosixFilePermissions.toString(attrs.permissions()),
+          uidOf(attrs, dir.path.resolve(name)), null);
     }
   }
 
@@ -167,21 +162,6 @@ final class HomeFiles implements AutoCloseable {
       }
       try {
         dir.stream.deleteFile(Path.of(name));
-        return true;
-      } catch (NoSuchFileException e) {
-        return false;
-      }
-    }
-  }
-
-  /** Whether {@code name} exists in the home (or {@code .ssh}), without following a link. */
-  boolean exists(boolean ssh, String name) throws IOException {
-    try (Dir dir = dir(ssh, false)) {
-      if (dir == null) {
-        return false;
-      }
-      try {
-        dir.stream.getFileAttributeView(Path.of(name), PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
         return true;
       } catch (NoSuchFileException e) {
         return false;
