@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.roller.host.HostLayout;
+import dev.roller.pkg.render.ServiceUnit;
 import dev.roller.roll.generation.Generations;
 import dev.roller.roll.service.ExecServiceManager;
-import dev.roller.roll.service.ServiceUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

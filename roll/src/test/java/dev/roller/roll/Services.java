@@ -1,9 +1,9 @@
 package dev.roller.roll;
 
 import dev.roller.host.HostLayout;
+import dev.roller.pkg.render.ServiceUnit;
 import dev.roller.roll.apply.Log;
 import dev.roller.roll.service.ExecServiceManager;
-import dev.roller.roll.service.ServiceUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

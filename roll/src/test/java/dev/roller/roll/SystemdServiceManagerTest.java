@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.roller.host.HostLayout;
+import dev.roller.pkg.render.ServiceUnit;
 import dev.roller.roll.apply.Applier;
 import dev.roller.roll.fetch.ConfigServerClient;
-import dev.roller.roll.service.ServiceUnit;
 import dev.roller.roll.service.SystemdServiceManager;
 import java.nio.file.Files;
 import java.nio.file.Path;

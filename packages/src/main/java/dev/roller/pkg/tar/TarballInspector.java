@@ -3,6 +3,7 @@ package dev.roller.pkg.tar;
 import dev.roller.pkg.PackageException;
 import dev.roller.pkg.manifest.Manifest;
 import dev.roller.pkg.manifest.ManifestParser;
+import dev.roller.pkg.render.PackageRenderer;
 import dev.roller.repo.model.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,18 @@ public final class TarballInspector {
 
   private TarballInspector() {}
 
+  /** The most the templates of one package may hold, all together, when they are read. */
+  static final long MAX_TEMPLATES = 16 << 20;
+
   public static Inspection inspect(InputStream tarball, SafeExtractor.Limits limits) throws PackageException, IOException {
+    return inspect(tarball, limits, false);
+  }
+
+  /** As above; with {@code templates}, each template's text is read too (what the config server renders to predict). */
+  public static Inspection inspect(InputStream tarball, SafeExtractor.Limits limits, boolean templates)
+      throws PackageException, IOException {
+    List<PackageRenderer.Template> texts = new ArrayList<>();
+    long templateBytes = 0;
     MessageDigest digest = Sha256.newDigest();
     EntryValidator validator = new EntryValidator(limits);
     List<Inspection.Entry> entries = new ArrayList<>();
@@ -46,6 +58,13 @@ public final class TarballInspector {
             throw new PackageException(Manifest.PATH + " is larger than " + MAX_MANIFEST + " bytes");
           }
           manifest = ManifestParser.parse(tar.readAllBytes(), Manifest.PATH);
+        } else if (templates && checked.kind() == EntryValidator.Kind.FILE && checked.path().endsWith(TreeRules.TEMPLATE_SUFFIX)) {
+          templateBytes += entry.getSize();
+          if (templateBytes > MAX_TEMPLATES) {
+            throw new PackageException("its templates hold more than " + MAX_TEMPLATES + " bytes");
+          }
+          String path = checked.path().substring(0, checked.path().length() - TreeRules.TEMPLATE_SUFFIX.length());
+          texts.add(new PackageRenderer.Template(path, new String(tar.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
         }
       }
       tarStream.drain();
@@ -58,6 +77,6 @@ public final class TarballInspector {
     if (manifest == null) {
       throw new PackageException("no " + Manifest.PATH + " in the tarball: not a Roller package");
     }
-    return new Inspection(manifest, Sha256.of(digest), size, entries);
+    return new Inspection(manifest, Sha256.of(digest), size, entries, texts);
   }
 }

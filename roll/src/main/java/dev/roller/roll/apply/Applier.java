@@ -1,6 +1,8 @@
 package dev.roller.roll.apply;
 
 import dev.roller.host.HostLayout;
+import dev.roller.pkg.render.Plan;
+import dev.roller.pkg.render.ServiceUnit;
 import dev.roller.repo.spec.Spec;
 import dev.roller.roll.RollException;
 import dev.roller.roll.fetch.ConfigServerClient;
@@ -9,7 +11,6 @@ import dev.roller.roll.generation.GenerationRecord;
 import dev.roller.roll.generation.Generations;
 import dev.roller.roll.service.HealthChecker;
 import dev.roller.roll.service.ServiceManager;
-import dev.roller.roll.service.ServiceUnit;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -207,7 +208,7 @@ public final class Applier {
       return Outcome.failed(message, from);
     }
     log.info("built generation " + to + " (" + spec.packages().size() + " packages, commit " + shortCommit(spec.commit()) + ")");
-    Plan plan = Plan.between(fromRec, built.record(), restartAll, manager::running);
+    Plan plan = GenerationRecord.plan(fromRec, built.record(), restartAll, manager::running);
     if (confirm != null && !confirmed(Preview.of(layout, from, fromRec, built, plan, blank))) {
       generations.delete(to);
       Journal.clear(layout.journal());
@@ -284,7 +285,7 @@ public final class Applier {
       int n = generations.next();
       GenerationBuilder.Built built = new GenerationBuilder(layout, generations).build(spec, trees, n, false);
       try {
-        Plan plan = Plan.between(fromRec, built.record(), restartAll, manager::running);
+        Plan plan = GenerationRecord.plan(fromRec, built.record(), restartAll, manager::running);
         return Preview.of(layout, from, fromRec, built, plan, from < 0);
       } finally {
         generations.abandon(n);
@@ -329,7 +330,7 @@ public final class Applier {
       }
       GenerationRecord fromRec = GenerationRecord.read(layout.generation(from));
       GenerationRecord toRec = GenerationRecord.read(layout.generation(previous));
-      Plan plan = toRec == null ? stopAll(fromRec) : Plan.between(fromRec, toRec, false, manager::running);
+      Plan plan = toRec == null ? stopAll(fromRec) : GenerationRecord.plan(fromRec, toRec, false, manager::running);
       Outcome outcome = transition().run("rollback", from, fromRec, previous, toRec, plan);
       if (client != null && toRec != null) {
         reports.record(outcome.exitCode() == Outcome.OK ? "applied" : outcome.result(), toRec, toRec.spec().commit(), outcome.generation(),

@@ -1,6 +1,7 @@
 package dev.roller.roll.apply;
 
 import dev.roller.host.HostLayout;
+import dev.roller.pkg.render.RenderedPackage;
 import dev.roller.repo.spec.Spec;
 import dev.roller.roll.RollException;
 import dev.roller.roll.fetch.ConfigServerClient;
@@ -45,7 +46,7 @@ final class Builds {
     for (int attempt = 0; ; attempt++) {
       Map<Spec.Package, Path> trees = fetch(spec, repair);
       GenerationBuilder.Built built = new GenerationBuilder(layout, generations).build(spec, trees, to);
-      List<String> problems = quickVerify(to, built.record().packages().stream().map(GenerationRecord.Pkg::sha256).toList());
+      List<String> problems = quickVerify(to, built.record().packages().stream().map(RenderedPackage::sha256).toList());
       if (problems.isEmpty()) {
         return built;
       }

@@ -1,6 +1,7 @@
 package dev.roller.roll.apply;
 
 import dev.roller.host.HostLayout;
+import dev.roller.pkg.render.Plan;
 import dev.roller.roll.generation.GenerationBuilder;
 import dev.roller.roll.generation.GenerationRecord;
 import java.io.IOException;
@@ -20,7 +21,7 @@ public record Preview(int from, GenerationRecord fromRec, GenerationRecord toRec
 
   /** Nothing to do: generation {@code from} already has the spec. */
   static Preview unchanged(int from, GenerationRecord rec) {
-    return new Preview(from, rec, rec, Plan.between(rec, rec, false, s -> true), List.of(), true, List.of());
+    return new Preview(from, rec, rec, GenerationRecord.plan(rec, rec, false, s -> true), List.of(), true, List.of());
   }
 
   /** The move from {@code from} to the generation just built, following {@code plan}. */

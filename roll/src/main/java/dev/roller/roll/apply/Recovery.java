@@ -1,6 +1,7 @@
 package dev.roller.roll.apply;
 
 import dev.roller.host.HostLayout;
+import dev.roller.pkg.render.Plan;
 import dev.roller.roll.RollException;
 import dev.roller.roll.generation.GenerationRecord;
 import dev.roller.roll.generation.Generations;
@@ -60,7 +61,7 @@ final class Recovery {
             return;
           }
           Journal.Phase resume = j.phase() == Journal.Phase.SWITCHING ? Journal.Phase.ACTIVATING : j.phase();
-          List<Plan.Hook> hooks = toRec == null ? List.of() : Plan.between(fromRec, toRec, false, s -> true).activate();
+          List<Plan.Hook> hooks = toRec == null ? List.of() : GenerationRecord.plan(fromRec, toRec, false, s -> true).activate();
           String failure = transition.finish(j.at(resume), toRec, hooks);
           if (failure == null) {
             Journal.clear(layout.journal());

@@ -1,11 +1,11 @@
 package dev.roller.roll.apply;
 
+import dev.roller.pkg.render.ServiceUnit;
 import dev.roller.repo.spec.Spec;
 import dev.roller.repo.spec.SpecCodec;
 import dev.roller.roll.fetch.ConfigServerClient;
 import dev.roller.roll.generation.GenerationRecord;
 import dev.roller.roll.service.ServiceManager;
-import dev.roller.roll.service.ServiceUnit;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,12 +1,13 @@
 package dev.roller.roll.apply;
 
 import dev.roller.host.HostLayout;
+import dev.roller.pkg.render.Plan;
+import dev.roller.pkg.render.ServiceUnit;
 import dev.roller.roll.RollException;
 import dev.roller.roll.generation.GenerationRecord;
 import dev.roller.roll.generation.Generations;
 import dev.roller.roll.service.HealthChecker;
 import dev.roller.roll.service.ServiceManager;
-import dev.roller.roll.service.ServiceUnit;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

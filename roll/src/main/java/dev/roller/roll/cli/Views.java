@@ -2,16 +2,16 @@ package dev.roller.roll.cli;
 
 import dev.roller.host.HostLayout;
 import dev.roller.host.HostSettings;
+import dev.roller.pkg.render.Plan;
+import dev.roller.pkg.render.ServiceUnit;
 import dev.roller.roll.apply.FailedSpec;
 import dev.roller.roll.apply.Journal;
 import dev.roller.roll.apply.Outcome;
-import dev.roller.roll.apply.Plan;
 import dev.roller.roll.apply.Preview;
 import dev.roller.roll.generation.GenerationRecord;
 import dev.roller.roll.generation.Generations;
 import dev.roller.roll.service.HealthChecker;
 import dev.roller.roll.service.ServiceManager;
-import dev.roller.roll.service.ServiceUnit;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;

@@ -2,16 +2,15 @@ package dev.roller.roll.generation;
 
 import dev.roller.host.HostLayout;
 import dev.roller.pkg.PackageException;
-import dev.roller.pkg.manifest.HealthCheck;
 import dev.roller.pkg.manifest.Manifest;
 import dev.roller.pkg.manifest.ManifestParser;
-import dev.roller.pkg.manifest.Service;
+import dev.roller.pkg.render.PackageRenderer;
+import dev.roller.pkg.render.RenderedPackage;
+import dev.roller.pkg.render.ServiceUnit;
+import dev.roller.pkg.render.TemplateContext;
 import dev.roller.repo.model.PackageRef;
 import dev.roller.repo.spec.Spec;
 import dev.roller.roll.RollException;
-import dev.roller.roll.render.TemplateContext;
-import dev.roller.roll.render.Templates;
-import dev.roller.roll.service.ServiceUnit;
 import dev.roller.roll.verify.FileIndex;
 import dev.roller.roll.verify.Verifier;
 import java.io.IOException;
@@ -64,9 +63,6 @@ public final class GenerationBuilder {
     }
   }
 
-  /** The most one package's templates may render to, all together. */
-  static final long MAX_RENDERED_PER_PACKAGE = 64L << 20;
-
   /** The file in a generation that lists what it holds, for {@code roll verify}. */
   public static final String INDEX = ".roller/files";
 
@@ -102,42 +98,39 @@ public final class GenerationBuilder {
         manifests.put(p.ref(), manifest(p.ref(), tree));
       }
       List<TreeBuilder.Template> templates = TreeBuilder.build(sources, dir);
-      Map<String, Object> context = TemplateContext.of(spec, layout);
-      Map<PackageRef, Map<String, String>> rendered = new LinkedHashMap<>();
+      Map<String, Object> context = TemplateContext.of(spec, paths(layout));
+      Map<PackageRef, List<PackageRenderer.Template>> byPackage = new LinkedHashMap<>();
+      for (TreeBuilder.Template t : templates) {
+        byPackage.computeIfAbsent(t.owner(), k -> new ArrayList<>())
+            .add(new PackageRenderer.Template(t.path(), Files.readString(t.source(), StandardCharsets.UTF_8)));
+      }
+      Map<String, String> modes = new java.util.HashMap<>();
+      for (TreeBuilder.Template t : templates) {
+        modes.put(t.path(), java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(t.source())));
+      }
       List<FileIndex.Entry> renderedEntries = new ArrayList<>();
       byte[] buffer = new byte[1 << 16];
-      Map<PackageRef, Long> renderedBytes = new java.util.HashMap<>();
-      for (TreeBuilder.Template t : templates) {
-        String name = t.owner() + ":" + t.path() + ".tmpl";
-        String text = Files.readString(t.source(), StandardCharsets.UTF_8);
-        byte[] out = Templates.render(name, text, context).getBytes(StandardCharsets.UTF_8);
-        long total = renderedBytes.merge(t.owner(), (long) out.length, Long::sum);
-        if (total > MAX_RENDERED_PER_PACKAGE) {
-          throw new RollException(t.owner() + ": its templates render to more than " + MAX_RENDERED_PER_PACKAGE
-              + " bytes (at " + name + "): refused");
-        }
-        Path target = dir.resolve(t.path());
-        dev.roller.host.AtomicFile.write(target, out,
-            java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(t.source())));
-        FileIndex.Entry entry = FileIndex.entryOf(target, t.path(), buffer);
-        renderedEntries.add(entry);
-        rendered.computeIfAbsent(t.owner(), k -> new LinkedHashMap<>()).put(t.path(), entry.digest());
-      }
-      List<GenerationRecord.Pkg> pkgs = new ArrayList<>();
+      List<RenderedPackage> pkgs = new ArrayList<>();
       Set<String> serviceNames = new HashSet<>();
       for (Spec.Package p : spec.packages()) {
-        Manifest m = manifests.get(p.ref());
-        List<ServiceUnit> units = new ArrayList<>();
-        for (Service s : m.services()) {
-          if (!serviceNames.add(s.name())) {
-            throw new RollException("service conflict: two packages of this host declare the service " + s.name()
+        RenderedPackage rendered;
+        try {
+          rendered = PackageRenderer.render(p, manifests.get(p.ref()), byPackage.getOrDefault(p.ref(), List.of()), context,
+              (path, bytes) -> {
+                Path target = dir.resolve(path);
+                dev.roller.host.AtomicFile.write(target, bytes, modes.get(path));
+                renderedEntries.add(FileIndex.entryOf(target, path, buffer));
+              });
+        } catch (PackageException e) {
+          throw new RollException(e.getMessage(), e);
+        }
+        for (ServiceUnit u : rendered.services()) {
+          if (!serviceNames.add(u.name())) {
+            throw new RollException("service conflict: two packages of this host declare the service " + u.name()
                 + " (the second is in " + p.ref() + ")");
           }
-          units.add(unit(p.ref(), s, context));
         }
-        String activate = m.activate() == null ? null
-            : Templates.render(p.ref() + ":" + Manifest.PATH + " hooks.activate", m.activate(), context);
-        pkgs.add(new GenerationRecord.Pkg(p, activate, units, rendered.getOrDefault(p.ref(), Map.of())));
+        pkgs.add(rendered);
       }
       writeIndex(dir, renderedEntries);
       GenerationRecord record = new GenerationRecord(n, Instant.now().toString(), spec, pkgs);
@@ -153,14 +146,10 @@ public final class GenerationBuilder {
     }
   }
 
-  /** A manifest service with every string rendered for this host. */
-  private static ServiceUnit unit(PackageRef ref, Service s, Map<String, Object> context) throws RollException {
-    String at = ref + ":" + Manifest.PATH + " services[" + s.name() + "].";
-    String run = Templates.render(at + "run", s.run(), context);
-    String reload = s.reload() == null ? null : Templates.render(at + "reload", s.reload(), context);
-    HealthCheck health = s.health() == null ? null : new HealthCheck(s.health().kind(),
-        Templates.render(at + "health", s.health().target(), context), s.health().timeout());
-    return new ServiceUnit(s.name(), run, s.stopTimeout(), reload, health);
+  /** Where the templates of a generation under {@code layout} see things. */
+  public static TemplateContext.Paths paths(HostLayout layout) {
+    return new TemplateContext.Paths(layout.root().toString(), layout.usrLocal().toString(), layout.log().toString(),
+        layout.run().toString());
   }
 
   /**
@@ -178,7 +167,7 @@ public final class GenerationBuilder {
    * (without its templates, each folder once) and the generation's rendered files.
    */
   public static List<FileIndex.Entry> index(HostLayout layout, Path dir, GenerationRecord rec) throws IOException {
-    return index(layout, dir, rec.packages().stream().map(GenerationRecord.Pkg::sha256).toList());
+    return index(layout, dir, rec.packages().stream().map(RenderedPackage::sha256).toList());
   }
 
   /** As above, from the generation's packages' identities. */

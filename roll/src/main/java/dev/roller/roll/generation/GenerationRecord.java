@@ -1,12 +1,14 @@
 package dev.roller.roll.generation;
 
 import dev.roller.pkg.manifest.HealthCheck;
+import dev.roller.pkg.render.Plan;
+import dev.roller.pkg.render.RenderedPackage;
+import dev.roller.pkg.render.ServiceUnit;
 import dev.roller.repo.model.PackageRef;
 import dev.roller.repo.model.Sha256;
 import dev.roller.repo.spec.Spec;
 import dev.roller.repo.spec.SpecCodec;
 import dev.roller.roll.RollException;
-import dev.roller.roll.service.ServiceUnit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -29,65 +32,36 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * of each file it rendered. On disk the spec's own fields ({@link SpecCodec}) come first, with its
  * digest, then each package's extras under its entry.
  */
-public record GenerationRecord(int generation, String builtAt, Spec spec, List<Pkg> packages) {
-
-  /** One package as this generation has it: the spec's entry, and what roll made of it. {@code activate} may be null. */
-  public record Pkg(Spec.Package source, String activate, List<ServiceUnit> services, Map<String, String> rendered) {
-    public Pkg {
-      services = List.copyOf(services);
-      rendered = Map.copyOf(rendered);
-    }
-
-    public PackageRef ref() {
-      return source.ref();
-    }
-
-    public Sha256 sha256() {
-      return source.sha256();
-    }
-
-    public long size() {
-      return source.size();
-    }
-  }
+public record GenerationRecord(int generation, String builtAt, Spec spec, List<RenderedPackage> packages) {
 
   /** Where the record lives inside a generation. */
   public static final String PATH = ".roller/generation.yml";
 
   public GenerationRecord {
     packages = List.copyOf(packages);
-    if (!packages.stream().map(Pkg::source).toList().equals(spec.packages())) {
+    if (!packages.stream().map(RenderedPackage::source).toList().equals(spec.packages())) {
       throw new IllegalArgumentException("a generation's packages are its spec's, in its order");
     }
   }
 
   /** Every service of the generation, in start order (package order, then manifest order). */
   public List<ServiceUnit> services() {
-    List<ServiceUnit> out = new ArrayList<>();
-    packages.forEach(p -> out.addAll(p.services()));
-    return out;
+    return Plan.services(packages);
   }
 
   /** The package named {@code name}, or null. */
-  public Pkg pkg(String name) {
-    for (Pkg p : packages) {
-      if (p.ref().name().equals(name)) {
-        return p;
-      }
-    }
-    return null;
+  public RenderedPackage pkg(String name) {
+    return Plan.pkg(packages, name);
   }
 
   /** The package that ships the service named {@code service}, or null. */
-  public Pkg owner(String service) {
-    for (Pkg p : packages) {
-      for (ServiceUnit u : p.services()) {
-        if (u.name().equals(service)) {
-          return p;
-        }
-      }
-    }
-    return null;
+  public RenderedPackage owner(String service) {
+    return Plan.owner(packages, service);
+  }
+
+  /** The plan from generation {@code from} (null: none yet) to {@code to}: see {@link Plan#between}. */
+  public static Plan plan(GenerationRecord from, GenerationRecord to, boolean restartAll, Predicate<String> running) {
+    return Plan.between(from == null ? null : from.packages(), to.packages(), restartAll, running);
   }
 
   /** The record of the generation in {@code dir}, or null if it has none (generation 0, a blank host's own tree). */
@@ -132,7 +106,7 @@ public record GenerationRecord(int generation, String builtAt, Spec spec, List<P
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> entries = (List<Map<String, Object>>) doc.get("packages");
     for (int i = 0; i < packages.size(); i++) {
-      Pkg p = packages.get(i);
+      RenderedPackage p = packages.get(i);
       Map<String, Object> pm = entries.get(i);
       if (p.activate() != null) {
         pm.put("activate", p.activate());
@@ -160,7 +134,7 @@ public record GenerationRecord(int generation, String builtAt, Spec spec, List<P
 
   private static GenerationRecord fromMap(Map<?, ?> m) {
     Spec spec = SpecCodec.fromMap(m, SpecCodec.Identity.REQUIRED);
-    List<Pkg> pkgs = new ArrayList<>();
+    List<RenderedPackage> pkgs = new ArrayList<>();
     List<?> entries = (List<?>) m.get("packages");
     for (int i = 0; i < entries.size(); i++) {
       Map<?, ?> pm = (Map<?, ?>) entries.get(i);
@@ -178,7 +152,7 @@ public record GenerationRecord(int generation, String builtAt, Spec spec, List<P
       }
       Map<String, String> rendered = new LinkedHashMap<>();
       ((Map<?, ?>) pm.get("rendered")).forEach((k, v) -> rendered.put(String.valueOf(k), String.valueOf(v)));
-      pkgs.add(new Pkg(spec.packages().get(i), pm.get("activate") == null ? null : String.valueOf(pm.get("activate")),
+      pkgs.add(new RenderedPackage(spec.packages().get(i), pm.get("activate") == null ? null : String.valueOf(pm.get("activate")),
           services, rendered));
     }
     return new GenerationRecord(((Number) m.get("generation")).intValue(), String.valueOf(m.get("built_at")), spec, pkgs);

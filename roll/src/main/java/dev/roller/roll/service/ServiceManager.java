@@ -1,5 +1,6 @@
 package dev.roller.roll.service;
 
+import dev.roller.pkg.render.ServiceUnit;
 import dev.roller.roll.RollException;
 
 /** Starts, stops and reloads services. Implementations: {@link ExecServiceManager}, {@link SystemdServiceManager}. */

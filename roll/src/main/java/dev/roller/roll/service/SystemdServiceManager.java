@@ -1,6 +1,7 @@
 package dev.roller.roll.service;
 
 import dev.roller.host.HostLayout;
+import dev.roller.pkg.render.ServiceUnit;
 import dev.roller.roll.RollException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,15 +1,12 @@
-package dev.roller.roll;
+package dev.roller.pkg.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.roller.host.HostLayout;
+import dev.roller.pkg.PackageException;
 import dev.roller.repo.spec.Spec;
 import dev.roller.repo.spec.SpecCodec;
-import dev.roller.roll.render.TemplateContext;
-import dev.roller.roll.render.Templates;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,8 +25,9 @@ class TemplatesTest {
             Map.of("name", "web2.dc1.example.com", "params", Map.of("listen_port", 8081))))), SpecCodec.Identity.REQUIRED);
   }
 
-  private static Map<String, Object> context() throws RollException {
-    return TemplateContext.of(spec(), new HostLayout(Path.of("/scratch/host")));
+  private static Map<String, Object> context() throws PackageException {
+    return TemplateContext.of(spec(), new TemplateContext.Paths("/scratch/host", "/scratch/host/usr/local",
+        "/scratch/host/var/log/roller", "/scratch/host/var/lib/roller/run"));
   }
 
   @Test
@@ -60,7 +58,7 @@ class TemplatesTest {
 
   @Test
   void anUndefinedVariableIsAnErrorNamingTheTemplateAndLine() throws Exception {
-    RollException e = assertThrows(RollException.class, () ->
+    PackageException e = assertThrows(PackageException.class, () ->
         Templates.render("hello-lb-1.0.0:etc/lb.conf.tmpl", "a={{ params.listen_port }}\nb={{ params.nope }}\n", context()));
     assertTrue(e.getMessage().startsWith("template hello-lb-1.0.0:etc/lb.conf.tmpl:2: "), e.getMessage());
     assertTrue(e.getMessage().contains("nope"), e.getMessage());
@@ -68,27 +66,27 @@ class TemplatesTest {
 
   @Test
   void templatesCannotIncludeFilesOfTheHost() throws Exception {
-    RollException e = assertThrows(RollException.class, () ->
+    PackageException e = assertThrows(PackageException.class, () ->
         Templates.render("evil.tmpl", "{% include \"/etc/passwd\" %}", context()));
     assertTrue(e.getMessage().contains("cannot include"), e.getMessage());
   }
 
   @Test
   void aSyntaxErrorNamesTheTemplateAndLine() throws Exception {
-    RollException e = assertThrows(RollException.class, () -> Templates.render("bad.tmpl", "ok\n{% if %}\n", context()));
+    PackageException e = assertThrows(PackageException.class, () -> Templates.render("bad.tmpl", "ok\n{% if %}\n", context()));
     assertTrue(e.getMessage().startsWith("template bad.tmpl:2: "), e.getMessage());
   }
 
   @Test
   void aTemplateThatRendersTooMuchIsRefusedNamingIt() throws Exception {
-    RollException e = assertThrows(RollException.class, () -> Templates.render("big-1.0:etc/big.tmpl",
+    PackageException e = assertThrows(PackageException.class, () -> Templates.render("big-1.0:etc/big.tmpl",
         "{% for i in range(1, 3000000) %}0123456789{% endfor %}", context()));
     assertTrue(e.getMessage().startsWith("template big-1.0:etc/big.tmpl") && e.getMessage().contains("more than 16777216 chars"), e.getMessage());
   }
 
   @Test
   void aRecursiveMacroIsRefusedNotAStackTrace() throws Exception {
-    RollException e = assertThrows(RollException.class, () -> Templates.render("deep-1.0:etc/deep.tmpl",
+    PackageException e = assertThrows(PackageException.class, () -> Templates.render("deep-1.0:etc/deep.tmpl",
         "{% macro down(n) %}{{ down(n + 1) }}{% endmacro %}{{ down(1) }}", context()));
     assertTrue(e.getMessage().startsWith("template deep-1.0:etc/deep.tmpl"), e.getMessage());
     assertTrue(e.getMessage().length() < 400, "one line, not a stack: " + e.getMessage());
@@ -96,7 +94,7 @@ class TemplatesTest {
 
   @Test
   void aTemplateThatRunsPastItsTimeIsRefused() throws Exception {
-    RollException e = assertThrows(RollException.class, () -> Templates.render("slow-1.0:etc/slow.tmpl",
+    PackageException e = assertThrows(PackageException.class, () -> Templates.render("slow-1.0:etc/slow.tmpl",
         "{% for i in range(1, 100000) %}{% for j in range(1, 100000) %}{% endfor %}{% endfor %}", context(),
         java.time.Duration.ofSeconds(1)));
     assertTrue(e.getMessage().contains("took longer than 1 s"), e.getMessage());

@@ -1,10 +1,10 @@
-package dev.roller.roll.service;
+package dev.roller.pkg.render;
 
 import dev.roller.pkg.manifest.HealthCheck;
 import java.time.Duration;
 
 /**
- * A service as roll runs it: the manifest's service with every string rendered for this host.
+ * A service as roll runs it: the manifest's service with every string rendered for one host.
  * {@code reload} and {@code health} may be null.
  */
 public record ServiceUnit(String name, String run, Duration stopTimeout, String reload, HealthCheck health) {

@@ -1,6 +1,6 @@
-package dev.roller.roll.render;
+package dev.roller.pkg.render;
 
-import dev.roller.roll.RollException;
+import dev.roller.pkg.PackageException;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.loader.Loader;
@@ -31,7 +31,7 @@ public final class Templates {
 
   /**
    * Renders on daemon threads so a template past its time can be left behind: Pebble's loops do
-   * not look at interrupts, and roll refuses the build and exits, which ends the thread.
+   * not look at interrupts; roll refuses the build and exits, which ends the thread.
    */
   private static final java.util.concurrent.ExecutorService RENDERER = java.util.concurrent.Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(null, r, "render", 64L << 20); // a deep stack: ordinary nesting must never run out
@@ -45,13 +45,13 @@ public final class Templates {
    * Renders {@code text}, named {@code name} in errors (a package and path, such as {@code
    * hello-web-1.0.0:etc/hello-web/hello-web.properties.tmpl}), with {@code context}.
    */
-  public static String render(String name, String text, Map<String, Object> context) throws RollException {
+  public static String render(String name, String text, Map<String, Object> context) throws PackageException {
     return render(name, text, context, MAX_TIME);
   }
 
   /** As above, with {@code limit} instead of {@link #MAX_TIME}. */
   public static String render(String name, String text, Map<String, Object> context, java.time.Duration limit)
-      throws RollException {
+      throws PackageException {
     PebbleEngine engine = new PebbleEngine.Builder()
         .loader(new OnlyThis(name, text))
         .strictVariables(true)
@@ -67,38 +67,38 @@ public final class Templates {
         template.evaluate(out, context);
         return out.toString();
       } catch (StackOverflowError e) {
-        throw new RollException("template " + name + ": recursion too deep (a macro that calls itself without end?)", null);
+        throw new PackageException("template " + name + ": recursion too deep (a macro that calls itself without end?)");
       } catch (OutOfMemoryError e) {
-        throw new RollException("template " + name + ": rendering ran out of memory (a value that grows without end?)", null);
+        throw new PackageException("template " + name + ": rendering ran out of memory (a value that grows without end?)");
       }
     });
     try {
       return rendering.get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       rendering.cancel(true);
-      throw new RollException("template " + name + ": rendering took longer than " + limit.toSeconds()
+      throw new PackageException("template " + name + ": rendering took longer than " + limit.toSeconds()
           + " s (a loop too long?): refused", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RollException("template " + name + ": interrupted while rendering", e);
+      throw new PackageException("template " + name + ": interrupted while rendering", e);
     } catch (java.util.concurrent.ExecutionException e) {
       return rethrow(name, e.getCause());
     }
   }
 
-  private static String rethrow(String name, Throwable cause) throws RollException {
+  private static String rethrow(String name, Throwable cause) throws PackageException {
     try {
       throw cause;
-    } catch (RollException e) {
+    } catch (PackageException e) {
       throw e;
     } catch (PebbleException e) {
       String at = e.getLineNumber() == null ? name : name + ":" + e.getLineNumber();
       String message = e.getPebbleMessage() != null ? e.getPebbleMessage() : e.getMessage();
-      throw new RollException("template " + at + ": " + message, e);
+      throw new PackageException("template " + at + ": " + message, e);
     } catch (IOException e) {
-      throw new RollException("template " + name + ": " + e.getMessage(), e);
+      throw new PackageException("template " + name + ": " + e.getMessage(), e);
     } catch (Throwable e) {
-      throw new RollException("template " + name + ": " + e, e);
+      throw new PackageException("template " + name + ": " + e, e);
     }
   }
 

@@ -1,7 +1,5 @@
-package dev.roller.roll.apply;
+package dev.roller.pkg.render;
 
-import dev.roller.roll.generation.GenerationRecord;
-import dev.roller.roll.service.ServiceUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,9 +8,10 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * What moving from one generation to another does to a host: packages added, removed and changed;
- * services to stop (in reverse start order), to start (in start order) and to reload; activate
- * hooks to run. A service restarts when its package changed, when its rendered command or health
+ * What moving a host from one set of rendered packages to another does (one generation to the
+ * next in roll; a host at two commits in the config server's impact prediction): packages added,
+ * removed and changed; services to stop (in reverse start order), to start (in start order) and to
+ * reload; activate hooks to run. A service restarts when its package changed, when its rendered command or health
  * check changed, or when its package's rendered files changed and it has no reload command; it is
  * reloaded when only its package's rendered files changed and it has one.
  */
@@ -37,14 +36,16 @@ public record Plan(
   }
 
   /**
-   * The plan from {@code from} (null for a host roll has not built yet) to {@code to}; {@code
-   * running} tells which services run now (an unchanged service that is down is started).
+   * The plan from {@code from} (null for a host roll has not built yet) to {@code to}, packages in
+   * start order; {@code running} tells which services run now (an unchanged service that is down
+   * is started).
    */
-  public static Plan between(GenerationRecord from, GenerationRecord to, boolean restartAll, Predicate<String> running) {
+  public static Plan between(List<RenderedPackage> from, List<RenderedPackage> to, boolean restartAll,
+      Predicate<String> running) {
     List<String> packages = new ArrayList<>();
-    List<GenerationRecord.Pkg> old = from == null ? List.of() : from.packages();
-    for (GenerationRecord.Pkg p : to.packages()) {
-      GenerationRecord.Pkg before = from == null ? null : from.pkg(p.ref().name());
+    List<RenderedPackage> old = from == null ? List.of() : from;
+    for (RenderedPackage p : to) {
+      RenderedPackage before = pkg(old, p.ref().name());
       if (before == null) {
         packages.add("add " + p.ref());
       } else if (!before.ref().version().equals(p.ref().version())) {
@@ -54,8 +55,8 @@ public record Plan(
             + p.sha256().hex().substring(0, 12) + ")");
       }
     }
-    for (GenerationRecord.Pkg p : old) {
-      if (to.pkg(p.ref().name()) == null) {
+    for (RenderedPackage p : old) {
+      if (pkg(to, p.ref().name()) == null) {
         packages.add("remove " + p.ref());
       }
     }
@@ -65,15 +66,13 @@ public record Plan(
     List<ServiceUnit> start = new ArrayList<>();
     List<ServiceUnit> reload = new ArrayList<>();
     Map<String, ServiceUnit> oldUnits = new LinkedHashMap<>();
-    if (from != null) {
-      from.services().forEach(u -> oldUnits.put(u.name(), u));
-    }
+    services(old).forEach(u -> oldUnits.put(u.name(), u));
     List<String> restarted = new ArrayList<>();
-    for (GenerationRecord.Pkg p : to.packages()) {
-      GenerationRecord.Pkg before = from == null ? null : from.pkg(p.ref().name());
+    for (RenderedPackage p : to) {
+      RenderedPackage before = pkg(old, p.ref().name());
       for (ServiceUnit u : p.services()) {
         ServiceUnit was = oldUnits.get(u.name());
-        GenerationRecord.Pkg wasIn = from == null ? null : from.owner(u.name());
+        RenderedPackage wasIn = owner(old, u.name());
         String why = null;
         boolean restart = false;
         if (was == null) {
@@ -110,20 +109,20 @@ public record Plan(
         start.add(u);
       }
     }
-    List<ServiceUnit> oldOrder = from == null ? List.of() : from.services();
+    List<ServiceUnit> oldOrder = services(old);
     for (int i = oldOrder.size() - 1; i >= 0; i--) {
       ServiceUnit u = oldOrder.get(i);
       if (restarted.contains(u.name())) {
         stop.add(u);
-      } else if (to.owner(u.name()) == null) {
+      } else if (owner(to, u.name()) == null) {
         stop.add(u);
         reasons.put(u.name(), "stop: removed");
       }
     }
 
     List<Hook> activate = new ArrayList<>();
-    for (GenerationRecord.Pkg p : to.packages()) {
-      GenerationRecord.Pkg before = from == null ? null : from.pkg(p.ref().name());
+    for (RenderedPackage p : to) {
+      RenderedPackage before = pkg(old, p.ref().name());
       boolean changed = before == null || restartAll || !before.sha256().equals(p.sha256())
           || !before.rendered().equals(p.rendered()) || !Objects.equals(before.activate(), p.activate());
       if (changed && p.activate() != null) {
@@ -131,6 +130,35 @@ public record Plan(
       }
     }
     return new Plan(packages, stop, start, reload, activate, reasons);
+  }
+
+  /** Every service of {@code packages}, in start order (package order, then manifest order). */
+  public static List<ServiceUnit> services(List<RenderedPackage> packages) {
+    List<ServiceUnit> out = new ArrayList<>();
+    packages.forEach(p -> out.addAll(p.services()));
+    return out;
+  }
+
+  /** The package named {@code name}, or null. */
+  public static RenderedPackage pkg(List<RenderedPackage> packages, String name) {
+    for (RenderedPackage p : packages) {
+      if (p.ref().name().equals(name)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** The package that ships the service named {@code service}, or null. */
+  public static RenderedPackage owner(List<RenderedPackage> packages, String service) {
+    for (RenderedPackage p : packages) {
+      for (ServiceUnit u : p.services()) {
+        if (u.name().equals(service)) {
+          return p;
+        }
+      }
+    }
+    return null;
   }
 
   /** Whether the plan changes nothing at all. */
