@@ -39,6 +39,7 @@ public final class Api implements AutoCloseable {
   private final SpecViews specs;
   private final PackageViews packages;
   private final HistoryViews history;
+  private final ImpactViews impact;
   private final ReportViews reports;
   private final Metrics metrics = new Metrics();
   private final PackageStore store;
@@ -58,6 +59,7 @@ public final class Api implements AutoCloseable {
     this.uploadDir = uploadDir;
     this.maxUpload = maxUpload;
     this.history = new HistoryViews(snapshots);
+    this.impact = new ImpactViews(snapshots, new ServicePrediction(store));
     this.reports = new ReportViews(store);
     this.bootstrap = new BootstrapView(store);
     this.store = store;
@@ -90,6 +92,7 @@ public final class Api implements AutoCloseable {
             handle(false, packages::publish)))
         .get("/bootstrap", view(bootstrap::bootstrap))
         .get("/diff", view(history::diff))
+        .get("/impact", view(impact::impact))
         .get("/log", view(history::log))
         .post("/hooks/refresh", view(this::refresh))
         .setFallbackHandler(exchange -> error(exchange, 404, "no such resource: " + exchange.getRequestPath()))
@@ -130,7 +133,8 @@ public final class Api implements AutoCloseable {
       Request request = new Request(exchange, snapshots);
       try {
         Reply reply = view.apply(request);
-        ResponseCache.Entry sent = send(exchange, reply, request.format());
+        // Only a document is rendered in a format (a view that answers text, such as /impact's markdown, takes its own).
+        ResponseCache.Entry sent = send(exchange, reply, reply.document() != null ? request.format() : Render.Format.YAML);
         Snapshot current = snapshots.current();
         if (cacheable && sent != null && request.query("rev") == null && current != null
             && current.commit().equals(reply.commit())) {

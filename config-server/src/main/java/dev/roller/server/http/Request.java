@@ -32,6 +32,16 @@ final class Request {
     return value;
   }
 
+  /** Refuses a query key this view does not take: a 400 naming the ones it does (a typo is never ignored). */
+  void strictQuery(java.util.Set<String> allowed) {
+    for (String key : exchange.getQueryParameters().keySet()) {
+      if (!allowed.contains(key)) {
+        throw ApiException.badRequest("unknown query key " + NameRule.quote(key) + ": this request takes "
+            + String.join(", ", new java.util.TreeSet<>(allowed)));
+      }
+    }
+  }
+
   /** A query parameter, or null; an optional name filter is checked like a path name. */
   String query(String param) {
     Deque<String> values = exchange.getQueryParameters().get(param);

@@ -179,6 +179,11 @@ public final class Snapshots {
     return new dev.roller.repo.source.History(source.git());
   }
 
+  /** Fetches the repo's branches and tags now (a local repository needs none). */
+  public void fetch() throws ConfigRepoException {
+    source.fetch();
+  }
+
   /** Resolves {@code rev} to a full commit id without loading it. */
   public String resolve(String rev) throws ConfigRepoException {
     return source.git().resolve(rev);
