@@ -154,6 +154,15 @@ public final class ServerClient {
           bytes = new byte[0];
         } else {
           bytes = read(c, status, status < 400 ? maxBytes : 64 << 10);
+          long declared = c.getContentLengthLong();
+          if (declared >= 0 && bytes.length != declared) {
+            throw new IOException("the answer was cut short: " + bytes.length + " of " + declared + " bytes");
+          }
+        }
+        // A connection closed at the deadline can look like the end of a body sent without a
+        // length: an answer is only taken if it was whole before the deadline.
+        if (!timer.cancel(false) || expired[0]) {
+          throw new IOException("cut off at the deadline");
         }
         if (status < 500) {
           if (!failures.isEmpty()) {

@@ -4,10 +4,12 @@ import dev.roller.repo.ConfigRepo;
 import dev.roller.repo.model.Datacenter;
 import dev.roller.repo.model.Host;
 import dev.roller.repo.model.Hostclass;
+import dev.roller.repo.resolve.SpecResolver;
 import dev.roller.repo.spec.Peer;
 import dev.roller.repo.spec.Spec;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,13 +58,15 @@ public record Impact(int total, int changed, int added, int removed, List<Group>
 
   public static Impact between(ConfigRepo from, ConfigRepo to) {
     Set<String> candidates = candidates(from, to);
+    SpecResolver a = SpecResolver.memoizing(from);
+    SpecResolver b = SpecResolver.memoizing(to);
     Map<Key, List<String>> byChange = new LinkedHashMap<>();
     int changed = 0;
     int added = 0;
     int removed = 0;
     for (String host : new TreeSet<>(candidates)) {
-      Spec before = from.spec(host).orElse(null);
-      Spec after = to.spec(host).orElse(null);
+      Spec before = a.spec(host).orElse(null);
+      Spec after = b.spec(host).orElse(null);
       Key key;
       if (before == null && after == null) {
         continue;
@@ -109,55 +113,64 @@ public record Impact(int total, int changed, int added, int removed, List<Group>
    */
   static Set<String> candidates(ConfigRepo from, ConfigRepo to) {
     Set<String> reached = new HashSet<>();
-    for (String name : union(from.hosts().keySet(), to.hosts().keySet())) {
-      Host a = from.hosts().get(name);
-      Host b = to.hosts().get(name);
-      if (a == null || b == null || !a.hostclass().equals(b.hostclass()) || !a.datacenter().equals(b.datacenter())
-          || !a.params().equals(b.params()) || !a.packages().equals(b.packages())) {
-        reached.add(name);
+    // Both host maps are sorted by name: walked side by side, no lookups.
+    var a = from.hosts().entrySet().iterator();
+    var b = to.hosts().entrySet().iterator();
+    Map.Entry<String, Host> x = a.hasNext() ? a.next() : null;
+    Map.Entry<String, Host> y = b.hasNext() ? b.next() : null;
+    while (x != null || y != null) {
+      int order = x == null ? 1 : y == null ? -1 : x.getKey().compareTo(y.getKey());
+      if (order < 0) {
+        reached.add(x.getKey());
+        x = a.hasNext() ? a.next() : null;
+      } else if (order > 0) {
+        reached.add(y.getKey());
+        y = b.hasNext() ? b.next() : null;
+      } else {
+        Host h = x.getValue();
+        Host k = y.getValue();
+        if (!h.hostclass().equals(k.hostclass()) || !h.datacenter().equals(k.datacenter()) || !h.params().equals(k.params())
+            || !h.packages().equals(k.packages())) {
+          reached.add(h.name());
+        }
+        x = a.hasNext() ? a.next() : null;
+        y = b.hasNext() ? b.next() : null;
       }
     }
     for (String name : union(from.hostclasses().keySet(), to.hostclasses().keySet())) {
-      Hostclass a = from.hostclasses().get(name);
-      Hostclass b = to.hostclasses().get(name);
-      if (a == null || b == null || !a.packages().equals(b.packages()) || !a.params().equals(b.params())
-          || !a.peers().equals(b.peers())) {
+      Hostclass h = from.hostclasses().get(name);
+      Hostclass k = to.hostclasses().get(name);
+      if (h == null || k == null || !h.packages().equals(k.packages()) || !h.params().equals(k.params())
+          || !h.peers().equals(k.peers())) {
         reached.addAll(from.index().hosts(name));
         reached.addAll(to.index().hosts(name));
       }
     }
     for (String name : union(from.datacenters().keySet(), to.datacenters().keySet())) {
-      Datacenter a = from.datacenters().get(name);
-      Datacenter b = to.datacenters().get(name);
-      if (a == null || b == null || !a.params().equals(b.params())) {
+      Datacenter h = from.datacenters().get(name);
+      Datacenter k = to.datacenters().get(name);
+      if (h == null || k == null || !h.params().equals(k.params())) {
         for (ConfigRepo repo : List.of(from, to)) {
-          repo.hosts().values().stream().filter(h -> h.datacenter().equals(name)).forEach(h -> reached.add(h.name()));
+          repo.hosts().values().stream().filter(host -> host.datacenter().equals(name)).forEach(host -> reached.add(host.name()));
         }
       }
     }
-    // Who a reached host is a peer of: hosts in its datacenter whose hostclass lists its hostclass.
-    Set<String> dirty = new HashSet<>();
+    // Who a reached host is a peer of: the hosts in its datacenter whose hostclass lists its hostclass.
+    Map<String, Set<String>> dirty = new HashMap<>(); // hostclass -> datacenters where one of its hosts was reached
     for (String name : reached) {
       for (ConfigRepo repo : List.of(from, to)) {
         Host h = repo.hosts().get(name);
         if (h != null) {
-          dirty.add(h.hostclass() + "\n" + h.datacenter());
+          dirty.computeIfAbsent(h.hostclass(), k -> new HashSet<>()).add(h.datacenter());
         }
       }
     }
     Set<String> out = new HashSet<>(reached);
     for (ConfigRepo repo : List.of(from, to)) {
       for (Hostclass hc : repo.hostclasses().values()) {
-        if (hc.peers().isEmpty()) {
-          continue;
-        }
-        for (String host : repo.index().hosts(hc.name())) {
-          String dc = repo.hosts().get(host).datacenter();
-          for (String peer : hc.peers()) {
-            if (dirty.contains(peer + "\n" + dc)) {
-              out.add(host);
-              break;
-            }
+        for (String peer : hc.peers()) {
+          for (String dc : dirty.getOrDefault(peer, Set.of())) {
+            out.addAll(repo.index().hosts(hc.name(), dc));
           }
         }
       }

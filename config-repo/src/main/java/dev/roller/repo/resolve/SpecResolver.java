@@ -17,13 +17,36 @@ import java.util.Map;
  * Resolves a host's spec from its three files. Params merge by top-level key: host over hostclass
  * over datacenter (a key keeps the position where it first appeared). Packages: the hostclass's,
  * in order, with the host's pins replacing versions in place; packages only the host names come
- * last, in its file's order. Stateless and thread-safe.
+ * last, in its file's order. Thread-safe; stateless unless {@linkplain #memoizing memoizing}.
  */
 public final class SpecResolver {
   private final ConfigRepo repo;
+  /** With {@link #memoizing}: each host's merged params and each (peer hostclass, datacenter)'s peers, once. */
+  private final Map<String, Map<String, Object>> merged;
+  private final Map<String, List<Peer>> peerLists;
 
   public SpecResolver(ConfigRepo repo) {
+    this(repo, false);
+  }
+
+  private SpecResolver(ConfigRepo repo, boolean memoize) {
     this.repo = repo;
+    this.merged = memoize ? new java.util.concurrent.ConcurrentHashMap<>() : null;
+    this.peerLists = memoize ? new java.util.concurrent.ConcurrentHashMap<>() : null;
+  }
+
+  /**
+   * A resolver for many specs of one repo at once (the impact of a change resolves thousands): it
+   * keeps each host's merged params and each peer list it computes, which every host of a
+   * hostclass in a datacenter shares, so a peer is merged once, not once per host that has it.
+   */
+  public static SpecResolver memoizing(ConfigRepo repo) {
+    return new SpecResolver(repo, true);
+  }
+
+  /** The spec of the host named {@code name}, if the repo has it. */
+  public java.util.Optional<Spec> spec(String name) {
+    return java.util.Optional.ofNullable(repo.hosts().get(name)).map(this::resolve);
   }
 
   private record Sourced<V>(V value, Origin origin, String key) {
@@ -36,17 +59,28 @@ public final class SpecResolver {
     Hostclass hostclass = repo.hostclasses().get(host.hostclass());
     Map<String, List<Peer>> peers = new LinkedHashMap<>();
     for (String peerClass : hostclass.peers()) {
-      List<Peer> list = new ArrayList<>();
-      for (String name : repo.index().hosts(peerClass, host.datacenter())) {
-        Host peer = repo.hosts().get(name);
-        list.add(new Peer(name, values(params(peer))));
-      }
-      peers.put(peerClass, list);
+      peers.put(peerClass, peerLists == null ? peers(peerClass, host.datacenter())
+          : peerLists.computeIfAbsent(peerClass + "\n" + host.datacenter(), k -> peers(peerClass, host.datacenter())));
     }
     List<Spec.Package> packages = new ArrayList<>();
     packages(hostclass, host).forEach((name, version) -> packages.add(Spec.Package.of(new PackageRef(name, version.value()))));
     return new Spec(host.name(), host.hostclass(), host.datacenter(), repo.commit(),
-        packages, values(params(host)), peers);
+        packages, mergedParams(host), peers);
+  }
+
+  private List<Peer> peers(String peerClass, String datacenter) {
+    List<Peer> list = new ArrayList<>();
+    for (String name : repo.index().hosts(peerClass, datacenter)) {
+      list.add(new Peer(name, mergedParams(repo.hosts().get(name))));
+    }
+    return List.copyOf(list);
+  }
+
+  private Map<String, Object> mergedParams(Host host) {
+    if (merged == null) {
+      return values(params(host));
+    }
+    return merged.computeIfAbsent(host.name(), k -> dev.roller.repo.model.Params.copyOf(values(params(host))));
   }
 
   public Explanation explain(Host host) {

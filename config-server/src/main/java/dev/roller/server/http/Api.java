@@ -67,33 +67,34 @@ public final class Api implements AutoCloseable {
 
   public HttpHandler handler() {
     RoutingHandler routes = new RoutingHandler()
-        .get("/", view(reports::page))
+        .get("/", view(takes(reports::page)))
         .get("/health", this::health)
         .get("/metrics", this::metrics)
-        .get("/datacenters", cached(view(true, repo::datacenters)))
-        .get("/datacenters/{dc}", cached(view(true, repo::datacenter)))
-        .get("/hostclasses", cached(view(true, repo::hostclasses)))
-        .get("/hostclasses/{hc}", cached(view(true, repo::hostclass)))
-        .get("/hostclasses/{hc}/hosts", cached(view(true, repo::hostclassHosts)))
-        .get("/hosts", cached(view(true, repo::hosts)))
-        .get("/hosts/{fqdn}", cached(view(true, repo::host)))
-        .get("/hosts/{fqdn}/spec", cached(view(true, specs::spec)))
-        .get("/hosts/{fqdn}/spec/diff", view(history::specDiff))
-        .get("/hosts/{fqdn}/users", cached(view(true, repo::hostUsers)))
-        .get("/hosts/{fqdn}/status", view(reports::status))
+        .get("/datacenters", cached(view(true, takes(repo::datacenters))))
+        .get("/datacenters/{dc}", cached(view(true, takes(repo::datacenter))))
+        .get("/hostclasses", cached(view(true, takes(repo::hostclasses))))
+        .get("/hostclasses/{hc}", cached(view(true, takes(repo::hostclass))))
+        .get("/hostclasses/{hc}/hosts", cached(view(true, takes(repo::hostclassHosts))))
+        .get("/hosts", cached(view(true, takes(repo::hosts, "hostclass", "datacenter", "package"))))
+        .get("/hosts/{fqdn}", cached(view(true, takes(repo::host))))
+        .get("/hosts/{fqdn}/spec", cached(view(true, takes(specs::spec, "explain"))))
+        .get("/hosts/{fqdn}/spec/diff", view(takes(history::specDiff, "from", "to")))
+        .get("/hosts/{fqdn}/users", cached(view(true, takes(repo::hostUsers))))
+        .get("/hosts/{fqdn}/status", view(takes(reports::status)))
         .post("/hosts/{fqdn}/report", uploads.inMemory(ReportViews.MAX_REPORT, handle(false, reports::report)))
-        .get("/users", cached(view(true, repo::users)))
-        .get("/users/{login}", cached(view(true, repo::user)))
-        .get("/packages", view(packages::packages))
-        .get("/packages/{name}", view(packages::packageInfo))
-        .get("/packages/{name}/{version}", view(packages::packageVersion))
-        .get("/packages/{name}/{version}/tarball", view(packages::tarball))
+        .get("/users", cached(view(true, takes(repo::users))))
+        .get("/users/{login}", cached(view(true, takes(repo::user))))
+        .get("/users/{login}/hosts", cached(view(true, takes(repo::userHosts))))
+        .get("/packages", view(takes(packages::packages)))
+        .get("/packages/{name}", view(takes(packages::packageInfo)))
+        .get("/packages/{name}/{version}", view(takes(packages::packageVersion)))
+        .get("/packages/{name}/{version}/tarball", view(takes(packages::tarball)))
         .put("/packages/{name}/{version}", uploads.toFile(uploadDir, maxUpload, this::admitUpload,
             handle(false, packages::publish)))
-        .get("/bootstrap", view(bootstrap::bootstrap))
-        .get("/diff", view(history::diff))
+        .get("/bootstrap", view(takes(bootstrap::bootstrap, "host")))
+        .get("/diff", view(takes(history::diff, "from", "to", "path")))
         .get("/impact", view(impact::impact))
-        .get("/log", view(history::log))
+        .get("/log", view(takes(history::log, "path", "limit")))
         .post("/hooks/refresh", view(this::refresh))
         .setFallbackHandler(exchange -> error(exchange, 404, "no such resource: " + exchange.getRequestPath()))
         .setInvalidMethodHandler(exchange -> error(exchange, 405,
@@ -111,6 +112,20 @@ public final class Api implements AutoCloseable {
       } catch (RuntimeException e) {
         internalError(exchange, e);
       }
+    };
+  }
+
+  /**
+   * {@code view}, taking these query keys and the two every view takes ({@code rev}, {@code
+   * format}): any other key is a 400 naming the ones it takes, never silently ignored.
+   */
+  private static Function<Request, Reply> takes(Function<Request, Reply> view, String... keys) {
+    java.util.Set<String> allowed = new java.util.HashSet<>(List.of(keys));
+    allowed.add("rev");
+    allowed.add("format");
+    return r -> {
+      r.strictQuery(allowed);
+      return view.apply(r);
     };
   }
 

@@ -44,8 +44,9 @@ final class HistoryViews {
     if (a.isEmpty() && b.isEmpty()) {
       throw ApiException.notFound("no host " + NameRule.quote(host) + " at " + from + " or at " + to);
     }
-    String diff = History.diffTexts(a, host + " at " + from, b, host + " at " + to);
-    return text(r, to, diff, Request.map("host", host, "from", from, "to", to, "diff", diff));
+    // The commit line left out: a host whose spec did not change has an empty diff, and says so.
+    String diff = a.equals(b) ? "" : History.diffTexts(a, host + " at " + from, b, host + " at " + to);
+    return text(r, to, diff, Request.map("host", host, "from", from, "to", to, "unchanged", diff.isEmpty(), "diff", diff));
   }
 
   /** {@code /log?path=P[&limit=N]}: commits touching P, newest first, from the commit served (or ?rev). */
@@ -82,7 +83,7 @@ final class HistoryViews {
     } catch (ConfigRepoException e) {
       throw new ApiException(422, "commit " + commit + " is invalid and is never served");
     }
-    return s.repo().spec(host).map(SpecCodec::toMap)
+    return s.repo().spec(host).map(spec -> SpecCodec.toMap(spec.withCommit(null)))
         .map(m -> new String(Render.render(m, Render.Format.YAML), StandardCharsets.UTF_8))
         .orElse("");
   }

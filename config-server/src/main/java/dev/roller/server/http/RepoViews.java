@@ -6,6 +6,7 @@ import dev.roller.repo.model.Host;
 import dev.roller.repo.model.NameRule;
 import dev.roller.repo.model.User;
 import dev.roller.repo.parse.RepoLayout;
+import dev.roller.repo.resolve.SpecResolver;
 import dev.roller.server.snapshot.Snapshot;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,12 +30,34 @@ final class RepoViews {
     return Reply.document(s.commit(), List.copyOf(s.repo().users().keySet()));
   }
 
-  /** {@code /hosts?hostclass=web&datacenter=us-west-1}. */
+  /**
+   * {@code /hosts?hostclass=web&datacenter=us-west-1&package=NAME[@VERSION]}: hosts, filtered; an
+   * unknown hostclass or datacenter is a 404 (a typo is never an empty list).
+   */
   Reply hosts(Request r) {
     String hostclass = r.queryName("hostclass", NameRule.HOSTCLASS);
     String datacenter = r.queryName("datacenter", NameRule.DATACENTER);
+    String pkg = r.query("package");
     Snapshot s = r.snapshot();
     ConfigRepo repo = s.repo();
+    if (hostclass != null && !repo.hostclasses().containsKey(hostclass)) {
+      throw ApiException.notFound("no hostclass " + NameRule.quote(hostclass) + " (no hostclasses/" + hostclass + ".yml at "
+          + s.commit() + ")");
+    }
+    if (datacenter != null && !repo.datacenters().containsKey(datacenter)) {
+      throw ApiException.notFound("no datacenter " + NameRule.quote(datacenter) + " (no datacenters/" + datacenter
+          + ".yml at " + s.commit() + ")");
+    }
+    String name = null;
+    String version = null;
+    if (pkg != null) {
+      int at = pkg.indexOf('@');
+      name = at < 0 ? pkg : pkg.substring(0, at);
+      version = at < 0 ? null : pkg.substring(at + 1);
+      if (NameRule.PACKAGE.problem(name) != null || (version != null && NameRule.VERSION.problem(version) != null)) {
+        throw ApiException.badRequest("package must be NAME or NAME@VERSION, not " + NameRule.quote(pkg));
+      }
+    }
     List<String> names;
     if (hostclass != null && datacenter != null) {
       names = repo.index().hosts(hostclass, datacenter);
@@ -48,7 +71,32 @@ final class RepoViews {
         }
       }
     }
+    if (name != null) {
+      List<String> having = new ArrayList<>();
+      for (String host : names) {
+        Host h = repo.hosts().get(host);
+        String v = SpecResolver.packageVersions(repo.hostclasses().get(h.hostclass()), h).get(name);
+        if (v != null && (version == null || v.equals(version))) {
+          having.add(host);
+        }
+      }
+      names = having;
+    }
     return Reply.document(s.commit(), names);
+  }
+
+  /** {@code /users/{login}/hosts}: the hosts where the account exists, each with whether it has sudo there. */
+  Reply userHosts(Request r) {
+    String login = r.name("login", NameRule.LOGIN);
+    Snapshot s = r.snapshot();
+    if (!s.repo().users().containsKey(login)) {
+      throw ApiException.notFound("no user " + NameRule.quote(login) + " (no users/" + login + ".yml at " + s.commit() + ")");
+    }
+    List<Object> hosts = new ArrayList<>();
+    for (RepoIndex.HostAccount a : s.repo().index().hostsOf(login)) {
+      hosts.add(Request.map("host", a.host(), "sudo", a.sudo()));
+    }
+    return Reply.document(s.commit(), hosts);
   }
 
   Reply datacenter(Request r) {

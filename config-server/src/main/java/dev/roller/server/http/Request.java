@@ -34,8 +34,11 @@ final class Request {
 
   /** Refuses a query key this view does not take: a 400 naming the ones it does (a typo is never ignored). */
   void strictQuery(java.util.Set<String> allowed) {
+    io.undertow.util.PathTemplateMatch route = exchange.getAttachment(io.undertow.util.PathTemplateMatch.ATTACHMENT_KEY);
+    java.util.Map<String, String> pathNames = route == null ? java.util.Map.of() : route.getParameters();
     for (String key : exchange.getQueryParameters().keySet()) {
-      if (!allowed.contains(key)) {
+      // The router puts the path's names ({fqdn}, {login}) among the query parameters too.
+      if (!allowed.contains(key) && !pathNames.containsKey(key)) {
         throw ApiException.badRequest("unknown query key " + NameRule.quote(key) + ": this request takes "
             + String.join(", ", new java.util.TreeSet<>(allowed)));
       }
