@@ -125,6 +125,19 @@ class ResolutionTest {
   }
 
   @Test
+  void explainNamesEveryLevelThatSetAParamAndMarksTheOneThatWon() throws Exception {
+    try (TestRepo repo = TestRepo.minimal(dir)) {
+      repo.write("datacenters/dc1.yml", "params:\n  listen_port: 80\n");
+      repo.write("hosts/web1.dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\nparams:\n  listen_port: 9090\n");
+      Explanation explain = repo.commitAndLoad().explain(HOST).orElseThrow();
+      assertEquals(List.of(new Explanation.Level("datacenter", "datacenters/dc1.yml:2", 80, false),
+          new Explanation.Level("hostclass", "hostclasses/web.yml:6", 8080, false),
+          new Explanation.Level("host", "hosts/web1.dc1.example.com.yml:4", 9090, true)), explain.levels().get("listen_port"));
+      assertEquals("hosts/web1.dc1.example.com.yml:4", explain.params().get("listen_port"));
+    }
+  }
+
+  @Test
   void specCarriesTheCommitAndAFolderHasNone() throws Exception {
     try (TestRepo repo = TestRepo.minimal(dir)) {
       String sha = repo.commit("first");

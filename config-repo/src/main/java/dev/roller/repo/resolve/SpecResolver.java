@@ -89,7 +89,24 @@ public final class SpecResolver {
     params(host).forEach((key, value) -> params.put(key, value.at()));
     Map<String, String> packages = new LinkedHashMap<>();
     packages(hostclass, host).forEach((name, version) -> packages.put(name, version.at()));
-    return new Explanation(params, packages);
+    Datacenter datacenter = repo.datacenters().get(host.datacenter());
+    Map<String, List<Explanation.Level>> levels = new LinkedHashMap<>();
+    for (String key : params.keySet()) {
+      List<Explanation.Level> set = new ArrayList<>();
+      level(set, "datacenter", datacenter.params(), datacenter.origin(), key);
+      level(set, "hostclass", hostclass.params(), hostclass.origin(), key);
+      level(set, "host", host.params(), host.origin(), key);
+      Explanation.Level last = set.remove(set.size() - 1);
+      set.add(new Explanation.Level(last.level(), last.at(), last.value(), true));
+      levels.put(key, List.copyOf(set));
+    }
+    return new Explanation(params, packages, levels);
+  }
+
+  private static void level(List<Explanation.Level> set, String level, Map<String, Object> values, Origin origin, String key) {
+    if (values.containsKey(key)) {
+      set.add(new Explanation.Level(level, origin.at("params." + key), values.get(key), false));
+    }
   }
 
   /** The effective package versions of {@code host}: the hostclass's with the host's pins and additions. */

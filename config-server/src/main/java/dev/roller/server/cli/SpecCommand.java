@@ -8,7 +8,6 @@ import dev.roller.repo.spec.SpecCodec;
 import dev.roller.server.http.Render;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -69,10 +68,7 @@ final class SpecCommand implements Callable<Integer> {
       Map<String, Object> doc = SpecCodec.toMap(resolved.get());
       if (explain) {
         Explanation why = loaded.explain(name).orElseThrow();
-        Map<String, Object> explained = new LinkedHashMap<>();
-        explained.put("params", new LinkedHashMap<>(why.params()));
-        explained.put("packages", new LinkedHashMap<>(why.packages()));
-        doc.put("explain", explained);
+        doc.put("explain", why.toMap());
       }
       if (!first) {
         out.println("---");

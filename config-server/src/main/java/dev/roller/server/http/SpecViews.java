@@ -10,7 +10,6 @@ import dev.roller.repo.spec.SpecCodec;
 import dev.roller.server.snapshot.Snapshot;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,8 +44,7 @@ final class SpecViews {
     Map<String, Object> doc = SpecCodec.toMap(spec.withPackages(packages));
     if (r.flag("explain")) {
       Explanation why = s.repo().explain(name).orElseThrow();
-      doc.put("explain", Request.map("params", new LinkedHashMap<>(why.params()),
-          "packages", new LinkedHashMap<>(why.packages())));
+      doc.put("explain", why.toMap());
     }
     // The spec's weak ETag is its digest (the commit left out), the one roll records: a host whose
     // spec did not change asks with If-None-Match and gets a 304, whatever else was committed.
