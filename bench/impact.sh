@@ -8,13 +8,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 build_if_needed
-repo="$out/repo-100k"
-if [ ! -d "$repo/.git" ]; then
-  rm -rf "$repo"
-  java "$top/bench/GenerateRepo.java" "$repo" 100000 200
-  (cd "$repo" && git init -q -b main && git add -A \
-    && git -c user.name=bench -c user.email=bench@example.com commit -qm "generated: 100000 hosts") >&2
-fi
+repo=$(repo_100k)
 work=$(mktemp -d)
 server_pid=
 trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT

@@ -153,3 +153,15 @@ publish_sample_packages() { # port work
     "$top/bin/roller-pkg" publish "$tarball" --config-server "http://127.0.0.1:$1" --token-file "$2/token" >/dev/null
   done
 }
+
+# The generated 100,000-host repo (200 hostclasses, 10 datacenters), made and committed once; prints its path.
+repo_100k() {
+  local repo="$out/repo-100k"
+  if [ ! -d "$repo/.git" ]; then
+    rm -rf "$repo"
+    java "$top/bench/GenerateRepo.java" "$repo" 100000 200 >&2
+    (cd "$repo" && git init -q -b main && git add -A \
+      && git -c user.name=bench -c user.email=bench@example.com commit -qm "generated: 100000 hosts") >&2
+  fi
+  echo "$repo"
+}

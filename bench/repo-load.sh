@@ -4,13 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 build_if_needed
-repo="$out/repo-100k"
-if [ ! -d "$repo/.git" ]; then
-  rm -rf "$repo"
-  java "$top/bench/GenerateRepo.java" "$repo" 100000 200
-  (cd "$repo" && git init -q -b main && git add -A \
-    && git -c user.name=bench -c user.email=bench@example.com commit -qm "generated: 100000 hosts") >&2
-fi
+repo=$(repo_100k)
 times=(); heaps=(); walls=()
 for i in 1 2 3; do
   line=$(JAVA_OPTS=-Xmx1g /usr/bin/time -f "WALL %e" "$top/bin/config-server" validate --rev main --stats "$repo" 2>&1 \

@@ -8,13 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 build_if_needed
 command -v wrk >/dev/null || { echo "bench: needs wrk (apt-get install wrk)" >&2; exit 1; }
-repo="$out/repo-100k"
-if [ ! -d "$repo/.git" ]; then
-  rm -rf "$repo"
-  java "$top/bench/GenerateRepo.java" "$repo" 100000 200
-  (cd "$repo" && git init -q -b main && git add -A \
-    && git -c user.name=bench -c user.email=bench@example.com commit -qm "generated: 100000 hosts") >&2
-fi
+repo=$(repo_100k)
 work=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
