@@ -158,6 +158,18 @@ class ImpactTest {
   }
 
   @Test
+  void aPackageThatIsNotPublishedOrCannotBeRenderedIsUnknownWithTheReason() throws Exception {
+    branch("unpublished", Map.of("hostclasses/web.yml", "packages:\n  app: 2.0.0\nparams:\n  greeting: hi\n  unused: 1\n"));
+    assertEquals(Map.of("app", "unknown (app-2.0.0 is not published)"), groups(impact("to=unpublished")).get(0).get("services"));
+
+    // A template that names a param the new commit removes: roll would refuse the build, the prediction says why.
+    branch("nogreeting", Map.of("hostclasses/web.yml", "packages:\n  app: 1.0.0\nparams:\n  unused: 1\n"));
+    Object services = groups(impact("to=nogreeting")).get(0).get("services");
+    assertTrue(services.toString().startsWith("{app=unknown (template app-1.0.0:etc/app.conf.tmpl:1: "), services.toString());
+    assertEquals(200, server.get("/health").statusCode());
+  }
+
+  @Test
   void anInvalidBranchAnswersItsProblemsAndNothingElse() throws Exception {
     branch("broken", Map.of("hosts/web9.dc1.example.com.yml", "hostclass: nope\ndatacenter: dc1\n"));
 
