@@ -89,15 +89,12 @@ final class HistoryViews {
   }
 
   private String commit(Request r, String param, boolean required) {
-    String rev = r.query(param);
+    String rev = r.rev(param);
     if (rev == null) {
       if (required) {
         throw ApiException.badRequest("missing ?" + param + "= (a commit, branch or tag)");
       }
       return r.snapshot().commit();
-    }
-    if (rev.isEmpty() || rev.length() > 256 || !rev.matches("[A-Za-z0-9._/~^@{}-]+") || rev.contains("..")) {
-      throw ApiException.badRequest("bad " + param + " " + NameRule.quote(rev));
     }
     try {
       return snapshots.resolve(rev);

@@ -40,11 +40,11 @@ final class ImpactViews {
 
   Reply impact(Request r) {
     r.strictQuery(KEYS);
-    String to = rev(r, "to");
+    String to = r.rev("to");
     if (to == null) {
       throw ApiException.badRequest("missing ?to= (the commit, branch or tag to compare with; ?from= defaults to the commit served)");
     }
-    String from = rev(r, "from");
+    String from = r.rev("from");
     Snapshot served = r.snapshot();
     String fromCommit = from == null ? served.commit() : resolve(from, "from");
     String toCommit = resolve(to, "to");
@@ -99,14 +99,6 @@ final class ImpactViews {
           (format.equals("markdown") ? "text/markdown" : "text/plain") + "; charset=utf-8", commit);
     }
     return Reply.document(commit, doc);
-  }
-
-  private static String rev(Request r, String param) {
-    String rev = r.query(param);
-    if (rev != null && (rev.isEmpty() || rev.length() > 256 || !rev.matches("[A-Za-z0-9._/~^@{}-]+") || rev.contains(".."))) {
-      throw ApiException.badRequest("bad " + param + " " + NameRule.quote(rev));
-    }
-    return rev;
   }
 
   /** The commit of {@code rev}; one the server does not have yet is fetched once (a branch just pushed). */

@@ -77,18 +77,24 @@ final class Request {
     return accept != null && accept.contains("application/json") ? Render.Format.JSON : Render.Format.YAML;
   }
 
+  /** A revision named in {@code ?param=} (a commit, branch or tag), checked before git sees it; or null. */
+  String rev(String param) {
+    String rev = query(param);
+    if (rev != null && (rev.isEmpty() || rev.length() > 256 || !rev.matches("[A-Za-z0-9._/~^@{}-]+") || rev.contains(".."))) {
+      throw ApiException.badRequest("bad " + param + " " + NameRule.quote(rev));
+    }
+    return rev;
+  }
+
   /** The snapshot asked for: {@code ?rev=} or the one served. */
   Snapshot snapshot() {
-    String rev = query("rev");
+    String rev = rev("rev");
     if (rev == null) {
       Snapshot current = snapshots.current();
       if (current == null) {
         throw new ApiException(503, "no valid commit of the config repo yet: see /health");
       }
       return current;
-    }
-    if (rev.isEmpty() || rev.length() > 256 || !rev.matches("[A-Za-z0-9._/~^@{}-]+") || rev.contains("..")) {
-      throw ApiException.badRequest("bad rev " + NameRule.quote(rev));
     }
     try {
       return snapshots.at(rev);
