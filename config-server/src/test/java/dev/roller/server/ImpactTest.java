@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.roller.pkg.tar.BuiltPackage;
 import dev.roller.pkg.tar.PackageBuilder;
 import dev.roller.repo.TestRepo;
+import dev.roller.server.impact.ImpactReport;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -202,9 +203,46 @@ class ImpactTest {
     Map<String, Object> page = impact("to=bump&group=1&page=1");
     assertEquals(List.of("web1.dc1.example.com", "web2.dc1.example.com", "web3.dc2.example.com"), page.get("hosts"));
     assertEquals(1, page.get("pages"));
+    assertEquals(Map.of("app", "restart"), page.get("services"));
+    assertEquals("# group 1: 3 hosts, page 1 of 1; services: app: restart\n"
+        + "web1.dc1.example.com\nweb2.dc1.example.com\nweb3.dc2.example.com\n",
+        server.get("/impact?to=bump&group=1&format=text").body());
+    assertTrue(server.get("/impact?to=bump&group=1&format=markdown").body().endsWith(", page 1 of 1; services: app: restart\n\n"
+        + "- web1.dc1.example.com\n- web2.dc1.example.com\n- web3.dc2.example.com\n"));
 
     String markdown = server.get("/impact?to=bump&format=markdown").body();
     assertTrue(markdown.contains("**3 of 4 hosts change**"), markdown);
     assertTrue(markdown.contains("| 1 | 3: web1.dc1.example.com, … | web | dc1, dc2 | app 1.0.0 → 1.1.0 |  |  | app: restart |"), markdown);
+  }
+
+  @Test
+  void aGroupPastThoseTheSummaryPredictsIsPredictedOnItsOwnPage() throws Exception {
+    // One group per host: each of 101 new web hosts gets its own greeting, a param app's template uses.
+    repo.checkout("main");
+    repo.branch("many");
+    repo.checkout("many");
+    int groups = ImpactReport.PREDICTED_GROUPS + 1;
+    for (int i = 1; i <= groups; i++) {
+      repo.write("hosts/w" + i + ".dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\n");
+    }
+    String from = repo.commit("new web hosts");
+    for (int i = 1; i <= groups; i++) {
+      repo.write("hosts/w" + i + ".dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\nparams:\n  greeting: g" + i + "\n");
+    }
+    repo.commit("each its own greeting");
+    repo.checkout("main");
+
+    // 102 groups: the load balancer's (its web peers' params changed) sorts first, then w1, w10, w100...
+    List<Map<String, Object>> summary = groups(impact("from=" + from + "&to=many"));
+    assertEquals(groups + 1, summary.size());
+    assertEquals(List.of("w1.dc1.example.com"), summary.get(1).get("hosts"));
+    assertEquals(Map.of("app", "reload"), summary.get(1).get("services"));
+    Map<String, Object> last = summary.get(groups);
+    assertEquals(List.of("w99.dc1.example.com"), last.get("hosts"));
+    assertTrue(last.get("services").toString().contains("?group=" + (groups + 1) + " predicts it"), last.toString());
+
+    Map<String, Object> page = impact("from=" + from + "&to=many&group=" + (groups + 1));
+    assertEquals(Map.of("app", "reload"), page.get("services"));
+    assertEquals(1, ((List<?>) page.get("hosts")).size());
   }
 }

@@ -56,6 +56,13 @@ final class ImpactCommand implements Callable<Integer> {
       description = "Refuse a commit that would give any host a spec larger than this (default: ${DEFAULT-VALUE}).")
   long maxSpec;
 
+  @Option(names = "--group", paramLabel = "N", description = "List every host of group N (a page at a time, see --page) with its services.")
+  Integer group;
+
+  @Option(names = "--page", paramLabel = "K", defaultValue = "1",
+      description = "With --group: which page of " + ImpactReport.PAGE + " hosts (default: ${DEFAULT-VALUE}).")
+  int page;
+
   @Option(names = "--stats", description = "Also print, on stderr, how long loading the two commits and computing the impact took.")
   boolean stats;
 
@@ -91,8 +98,15 @@ final class ImpactCommand implements Callable<Integer> {
         ConfigRepo after = ConfigRepo.load(git.read(toCommit), maxSpec);
         long loaded = System.nanoTime();
         ServicePrediction prediction = packagesDir == null ? null : new ServicePrediction(new FilesystemStore(packagesDir));
-        doc = ImpactReport.document(fromCommit, toCommit, before, after, Impact.between(before, after),
-            prediction == null ? null : prediction::predict);
+        Impact impact = Impact.between(before, after);
+        ImpactReport.Predictor predictor = prediction == null ? null : prediction::predict;
+        try {
+          doc = group == null ? ImpactReport.document(fromCommit, toCommit, before, after, impact, predictor)
+              : ImpactReport.page(fromCommit, toCommit, before, after, impact, group, page, predictor);
+        } catch (IllegalArgumentException e) {
+          err.println("config-server impact: " + e.getMessage());
+          return Failures.USAGE;
+        }
         if (stats) {
           err.println("load: " + (loaded - start) / 1_000_000 + " ms (both commits), impact: "
               + (System.nanoTime() - loaded) / 1_000_000 + " ms");
@@ -104,13 +118,14 @@ final class ImpactCommand implements Callable<Integer> {
         doc = ImpactReport.invalid(fromCommit, toCommit, e.problems());
       }
     }
+    boolean paged = doc.containsKey("page");
     switch (format) {
-      case "markdown" -> out.print(ImpactText.markdown(doc));
-      case "text" -> out.print(ImpactText.text(doc));
+      case "markdown" -> out.print(paged ? ImpactText.page(doc, true) : ImpactText.markdown(doc));
+      case "text" -> out.print(paged ? ImpactText.page(doc, false) : ImpactText.text(doc));
       default -> out.print(new String(Render.render(doc, format.equals("json") ? Render.Format.JSON : Render.Format.YAML),
           StandardCharsets.UTF_8));
     }
     out.flush();
-    return Boolean.TRUE.equals(doc.get("valid")) ? Failures.OK : Failures.INVALID;
+    return paged || Boolean.TRUE.equals(doc.get("valid")) ? Failures.OK : Failures.INVALID;
   }
 }

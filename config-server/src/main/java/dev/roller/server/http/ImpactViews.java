@@ -66,8 +66,8 @@ final class ImpactViews {
     Computed computed = computed(fromCommit, toCommit, a, b);
     if (group != null || page != null) {
       try {
-        return answer(r, format, served.commit(), ImpactReport.page(fromCommit, toCommit, computed.impact(),
-            group == null ? 1 : group, page == null ? 1 : page));
+        return answer(r, format, served.commit(), ImpactReport.page(fromCommit, toCommit, a.repo(), b.repo(),
+            computed.impact(), group == null ? 1 : group, page == null ? 1 : page, prediction::predict));
       } catch (IllegalArgumentException e) {
         throw ApiException.notFound(e.getMessage());
       }
@@ -93,7 +93,9 @@ final class ImpactViews {
 
   private static Reply answer(Request r, String format, String commit, Map<String, Object> doc) {
     if ("markdown".equals(format) || "text".equals(format)) {
-      String text = format.equals("markdown") ? ImpactText.markdown(doc) : ImpactText.text(doc);
+      boolean markdown = format.equals("markdown");
+      String text = doc.containsKey("page") ? ImpactText.page(doc, markdown)
+          : markdown ? ImpactText.markdown(doc) : ImpactText.text(doc);
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
       return new Reply(200, null, bytes, null, bytes.length,
           (format.equals("markdown") ? "text/markdown" : "text/plain") + "; charset=utf-8", commit);

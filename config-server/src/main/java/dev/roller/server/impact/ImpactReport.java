@@ -20,7 +20,10 @@ public final class ImpactReport {
   public static final int HOSTS_SHOWN = 20;
   /** Hosts per page of a group's listing. */
   public static final int PAGE = 1000;
-  /** Groups whose services are predicted (each renders one host's packages twice); the rest say so. */
+  /**
+   * Groups whose services the summary predicts (each renders one host's packages twice); the rest
+   * say so, and each one's {@link #page} predicts it.
+   */
   public static final int PREDICTED_GROUPS = 100;
 
   /** What a change does to one host's services: service (or package, when unknown) to action. */
@@ -72,27 +75,26 @@ public final class ImpactReport {
         peers.put(hc, pm);
       });
       m.put("peers", peers);
-      if (predictor == null) {
-        m.put("services", Map.of("*", "not predicted (no package store)"));
-      } else if (n <= PREDICTED_GROUPS) {
-        String host = g.sample();
-        m.put("services", predictor.predict(before.spec(host).orElse(null), after.spec(host).orElse(null)));
-      } else {
-        m.put("services", Map.of("*", "not predicted (only the " + PREDICTED_GROUPS + " largest groups are)"));
-      }
+      m.put("services", n <= PREDICTED_GROUPS ? services(g, before, after, predictor)
+          : Map.of("*", "not predicted here (the " + PREDICTED_GROUPS + " largest groups are): ?group=" + n + " predicts it"));
       groups.add(m);
     }
     doc.put("groups", groups);
     return doc;
   }
 
-  /** Page {@code page} (1-based) of the hosts of group {@code group} (1-based); an index out of range is an {@link IllegalArgumentException}. */
-  public static Map<String, Object> page(String from, String to, Impact impact, int group, int page) {
+  /**
+   * Page {@code page} (1-based) of the hosts of group {@code group} (1-based), with the group's
+   * predicted services; an index out of range is an {@link IllegalArgumentException}.
+   */
+  public static Map<String, Object> page(String from, String to, ConfigRepo before, ConfigRepo after, Impact impact,
+      int group, int page, Predictor predictor) {
     if (group < 1 || group > impact.groups().size()) {
       throw new IllegalArgumentException("no group " + group + ": this change has " + impact.groups().size()
           + " group" + (impact.groups().size() == 1 ? "" : "s"));
     }
-    List<String> hosts = impact.groups().get(group - 1).hosts();
+    Impact.Group g = impact.groups().get(group - 1);
+    List<String> hosts = g.hosts();
     int pages = Math.max(1, (hosts.size() + PAGE - 1) / PAGE);
     if (page < 1 || page > pages) {
       throw new IllegalArgumentException("no page " + page + " of group " + group + ": it has " + pages + " page"
@@ -101,8 +103,18 @@ public final class ImpactReport {
     Map<String, Object> doc = map("from", from, "to", to, "group", group, "count", hosts.size());
     doc.put("page", page);
     doc.put("pages", pages);
+    doc.put("services", services(g, before, after, predictor));
     doc.put("hosts", hosts.subList((page - 1) * PAGE, Math.min(hosts.size(), page * PAGE)));
     return doc;
+  }
+
+  /** The group's services, predicted for one of its hosts (every host of a group changes the same way). */
+  private static Map<String, String> services(Impact.Group g, ConfigRepo before, ConfigRepo after, Predictor predictor) {
+    if (predictor == null) {
+      return Map.of("*", "not predicted (no package store)");
+    }
+    String host = g.sample();
+    return predictor.predict(before.spec(host).orElse(null), after.spec(host).orElse(null));
   }
 
   private static Map<String, Object> changes(Map<String, Impact.Change> changes) {

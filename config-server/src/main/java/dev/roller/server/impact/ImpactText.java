@@ -95,6 +95,22 @@ public final class ImpactText {
     return out.toString();
   }
 
+  /**
+   * A page of a group's hosts ({@link ImpactReport#page}) for people: a heading with the group's
+   * services, then one host per line (a list in markdown), so the text feeds {@code xargs}.
+   */
+  public static String page(Map<String, Object> doc, boolean markdown) {
+    StringBuilder out = new StringBuilder();
+    String heading = "group " + doc.get("group") + ": " + doc.get("count") + (((Number) doc.get("count")).intValue() == 1 ? " host" : " hosts") + ", page " + doc.get("page") + " of "
+        + doc.get("pages") + "; services: " + services((Map<?, ?>) doc.get("services"));
+    out.append(markdown ? "### Roller impact `" + abbrev(doc.get("from")) + "` → `" + abbrev(doc.get("to")) + "`, "
+        + heading + "\n\n" : "# " + heading + "\n");
+    for (Object host : (List<?>) doc.get("hosts")) {
+      out.append(markdown ? "- " : "").append(host).append('\n');
+    }
+    return out.toString();
+  }
+
   private static void line(StringBuilder out, String what, String text) {
     if (!text.isEmpty()) {
       out.append("  ").append(what).append(": ").append(text).append('\n');

@@ -36,6 +36,16 @@ class ImpactCommandTest {
       assertTrue(r.out().contains("**300 of 300 hosts change**"), r.out());
       assertTrue(r.out().contains("| … | "), "the groups past the table are summed up: " + r.out());
       assertTrue(r.err().contains("services not predicted"), r.err());
+
+      ValidateCommandTest.Result group = ValidateCommandTest.run("impact", repo.dir().toString(), "--from", "main", "--to",
+          "reweigh", "--group", "300");
+      assertEquals(0, group.code(), group.err());
+      assertEquals("# group 300: 1 host, page 1 of 1; services: *: not predicted (no package store)\nweb99.dc1.example.com\n",
+          group.out());
+      ValidateCommandTest.Result none = ValidateCommandTest.run("impact", repo.dir().toString(), "--from", "main", "--to",
+          "reweigh", "--group", "301");
+      assertEquals(2, none.code());
+      assertTrue(none.err().contains("no group 301: this change has 300 groups"), none.err());
     }
   }
 
