@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.roller.repo.model.Rollout;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,6 +115,56 @@ class ValidationTest {
   void unknownPeerIsReported() throws Exception {
     repo.write("hostclasses/lb.yml", "description: lb\npeers:\n  - web\n  - webz\n");
     assertProblem(problems(), "hostclasses/lb.yml:4: ", "peers name unknown hostclass \"webz\"");
+  }
+
+  @Test
+  void aRolloutIsReadWithItsDefaults() throws Exception {
+    repo.write("hostclasses/web.yml", "rollout:\n  waves: [1, 10%, 50%, 100%]\n  soak: 5m\n  max_failures: 2\n");
+    repo.write("hostclasses/db.yml", "rollout:\n  paused: true\n");
+    ConfigRepo loaded = repo.commitAndLoad();
+    Rollout web = loaded.hostclasses().get("web").rollout();
+    assertEquals("[1, 10%, 50%, 100%]", web.waves().toString());
+    assertEquals(java.time.Duration.ofMinutes(5), web.soak());
+    assertEquals(2, web.maxFailures());
+    assertEquals(false, web.paused());
+    assertEquals(List.of(1, 20, 100, 200), web.ends(200));
+    assertEquals(List.of(1, 2, 3), web.ends(3), "10% of 3 hosts is the 1 of the first wave: left out");
+    Rollout db = loaded.hostclasses().get("db").rollout();
+    assertEquals("[100%]", db.waves().toString());
+    assertEquals(0, db.maxFailures());
+    assertEquals(true, db.paused());
+  }
+
+  @Test
+  void aRolloutThatContradictsItselfIsReportedAtItsLine() throws Exception {
+    repo.write("hostclasses/web.yml", """
+        rollout:
+          waves:
+            - 5
+            - 50%
+            - 10%
+            - 150%
+            - 2
+            - soon
+          soak: tomorrow
+          max_failures: -1
+          paused: maybe
+          pace: fast
+        """);
+    List<String> problems = problems();
+    assertProblem(problems, "hostclasses/web.yml:5: ", "'rollout.waves' must rise (they are cumulative): 10% after 50%");
+    assertProblem(problems, "hostclasses/web.yml:6: ", "a share is from 1% to 100%, not 150%");
+    assertProblem(problems, "hostclasses/web.yml:7: ", "a host count (2) after a share (50%): counts come first");
+    assertProblem(problems, "hostclasses/web.yml:8: ", "each wave is a host count (5) or a share (10%), got the value \"soon\"");
+    assertProblem(problems, "hostclasses/web.yml:9: ", "'rollout.soak' is not a duration: \"tomorrow\"");
+    assertProblem(problems, "hostclasses/web.yml:10: ", "'rollout.max_failures' must be a whole number from 0");
+    assertProblem(problems, "hostclasses/web.yml:11: ", "'rollout.paused' must be true or false");
+    assertProblem(problems, "hostclasses/web.yml:12: ", "unknown key \"pace\" (expected one of: waves, soak, max_failures, paused)");
+
+    repo.write("hostclasses/web.yml", "rollout:\n  waves: [3, 2]\n");
+    assertProblem(problems(), "hostclasses/web.yml:2: ", "must rise (they are cumulative): 2 after 3");
+    repo.write("hostclasses/web.yml", "rollout: fast\n");
+    assertProblem(problems(), "hostclasses/web.yml:1: ", "'rollout' must be a mapping");
   }
 
   @Test

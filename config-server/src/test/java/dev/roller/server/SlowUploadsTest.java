@@ -251,5 +251,10 @@ class SlowUploadsTest {
     public Optional<byte[]> report(String host) throws IOException {
       return store.report(host);
     }
+
+    @Override
+    public java.util.Map<String, String> reportTags() throws IOException {
+      return store.reportTags();
+    }
   }
 }

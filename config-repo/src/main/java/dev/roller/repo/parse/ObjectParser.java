@@ -1,13 +1,17 @@
 package dev.roller.repo.parse;
 
+import dev.roller.repo.model.AccountRules;
 import dev.roller.repo.model.Datacenter;
+import dev.roller.repo.model.Durations;
 import dev.roller.repo.model.Host;
 import dev.roller.repo.model.Hostclass;
-import dev.roller.repo.model.AccountRules;
 import dev.roller.repo.model.NameRule;
 import dev.roller.repo.model.Origin;
+import dev.roller.repo.model.Rollout;
 import dev.roller.repo.model.SshKey;
 import dev.roller.repo.model.User;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Parses one object file of the repo into its model type, checking everything that can be checked
@@ -22,7 +30,8 @@ import org.yaml.snakeyaml.nodes.MappingNode;
  */
 public final class ObjectParser {
   private static final Set<String> DATACENTER_KEYS = keys("description", "params");
-  private static final Set<String> HOSTCLASS_KEYS = keys("description", "packages", "params", "peers");
+  private static final Set<String> HOSTCLASS_KEYS = keys("description", "packages", "params", "peers", "rollout");
+  private static final Set<String> ROLLOUT_KEYS = keys("waves", "soak", "max_failures", "paused");
   private static final Set<String> HOST_KEYS = keys("hostclass", "datacenter", "params", "packages");
   private static final Set<String> USER_KEYS =
       keys("uid", "comment", "shell", "groups", "ssh_keys", "hostclasses", "sudo", "files");
@@ -60,7 +69,110 @@ public final class ObjectParser {
     Map<String, String> packages = f.textMap("packages", NameRule.PACKAGE, NameRule.VERSION, "package names to exact versions");
     Map<String, Object> params = f.params("params");
     List<String> peers = f.textList("peers", NameRule.HOSTCLASS, Set.of());
-    return new Hostclass(name, description, packages, params, peers, new Origin(p.path(), lines, size));
+    Rollout rollout = f.has("rollout") ? rollout(f, lines, p) : null;
+    return new Hostclass(name, description, packages, params, peers, rollout, new Origin(p.path(), lines, size));
+  }
+
+  /**
+   * {@code rollout:}: waves (counts, then shares, each rising; a share at most 100%), soak (a
+   * duration), max_failures (a whole number from 0), paused (true or false). Lines under
+   * {@code rollout.<key>}.
+   */
+  private static Rollout rollout(Fields f, Map<String, Integer> lines, Problems p) {
+    Node node = f.node("rollout").orElseThrow();
+    if (!(node instanceof MappingNode mapping)) {
+      p.add(f.line("rollout"), "'rollout' must be a mapping of waves, soak, max_failures and paused, got " + Fields.kind(node));
+      return null;
+    }
+    Map<String, Integer> at = new HashMap<>();
+    Fields r = new Fields(mapping, ROLLOUT_KEYS, p, at);
+    at.forEach((key, line) -> lines.put("rollout." + key, line));
+    List<Rollout.Wave> waves = new ArrayList<>();
+    if (r.has("waves")) {
+      Node list = r.node("waves").orElseThrow();
+      if (!(list instanceof SequenceNode sequence) || sequence.getValue().isEmpty()) {
+        p.add(r.line("waves"), "'rollout.waves' must be a list of host counts (5) and shares (10%), got " + Fields.kind(list));
+      } else {
+        Rollout.Wave before = null;
+        for (Node item : sequence.getValue()) {
+          Rollout.Wave w = wave(item, before, p);
+          if (w != null) {
+            waves.add(w);
+            before = w;
+          }
+        }
+      }
+    } else {
+      waves.add(Rollout.Wave.share(100));
+    }
+    Duration soak = Duration.ZERO;
+    if (r.has("soak")) {
+      try {
+        soak = Durations.parse(scalar(r.node("soak").orElseThrow()));
+      } catch (IllegalArgumentException e) {
+        p.add(r.line("soak"), "'rollout.soak' is " + e.getMessage());
+      }
+    }
+    int maxFailures = 0;
+    if (r.has("max_failures")) {
+      Node n = r.node("max_failures").orElseThrow();
+      String text = scalar(n);
+      if (text == null || !text.matches("[0-9]{1,9}") || !(n instanceof ScalarNode s) || !s.getTag().equals(Tag.INT)) {
+        p.add(r.line("max_failures"), "'rollout.max_failures' must be a whole number from 0, got " + Fields.kind(n));
+      } else {
+        maxFailures = Integer.parseInt(text);
+      }
+    }
+    boolean paused = false;
+    if (r.has("paused")) {
+      Node n = r.node("paused").orElseThrow();
+      if (n instanceof ScalarNode s && s.getTag().equals(Tag.BOOL)) {
+        paused = Boolean.parseBoolean(s.getValue().toLowerCase(java.util.Locale.ROOT));
+      } else {
+        p.add(r.line("paused"), "'rollout.paused' must be true or false, got " + Fields.kind(n));
+      }
+    }
+    return new Rollout(waves, soak, maxFailures, paused);
+  }
+
+  /** One wave, checked against the one before it (counts come first, each wave reaches further). */
+  private static Rollout.Wave wave(Node item, Rollout.Wave before, Problems p) {
+    String text = scalar(item);
+    int line = Fields.line(item);
+    Rollout.Wave w;
+    if (text != null && text.matches("[0-9]{1,9}%")) {
+      int percent = Integer.parseInt(text.substring(0, text.length() - 1));
+      if (percent < 1 || percent > 100) {
+        p.add(line, "'rollout.waves': a share is from 1% to 100%, not " + text);
+        return null;
+      }
+      w = Rollout.Wave.share(percent);
+    } else if (text != null && text.matches("[0-9]{1,9}")) {
+      int count = Integer.parseInt(text);
+      if (count < 1) {
+        p.add(line, "'rollout.waves': a wave has at least 1 host, not " + text);
+        return null;
+      }
+      w = Rollout.Wave.hosts(count);
+    } else {
+      p.add(line, "'rollout.waves': each wave is a host count (5) or a share (10%), got " + Fields.kind(item));
+      return null;
+    }
+    if (before != null) {
+      if (before.percent() > 0 && w.count() > 0) {
+        p.add(line, "'rollout.waves': a host count (" + w + ") after a share (" + before + "): counts come first");
+        return null;
+      }
+      if (before.count() > 0 ? w.count() > 0 && w.count() <= before.count() : w.percent() <= before.percent()) {
+        p.add(line, "'rollout.waves' must rise (they are cumulative): " + w + " after " + before);
+        return null;
+      }
+    }
+    return w;
+  }
+
+  private static String scalar(Node node) {
+    return node instanceof ScalarNode s && !s.getTag().equals(Tag.NULL) ? s.getValue() : null;
   }
 
   private static Host host(String name, Fields f, Map<String, Integer> lines, Problems p, long size) {

@@ -111,15 +111,15 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws ConfigRepoException, IOException, InterruptedException, Failures.CannotStart {
     Duration every;
     try {
-      every = dev.roller.pkg.manifest.Durations.parse(poll);
+      every = dev.roller.repo.model.Durations.parse(poll);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--poll: " + e.getMessage());
     }
     ServerLimits limits;
     try {
-      limits = ServerLimits.withIdle(dev.roller.pkg.manifest.Durations.parse(idleTimeout), maxConnections,
+      limits = ServerLimits.withIdle(dev.roller.repo.model.Durations.parse(idleTimeout), maxConnections,
           ConfigServerApp.defaultWorkers())
-          .withBodies(dev.roller.pkg.manifest.Durations.parse(bodyTimeout), uploadWorkers);
+          .withBodies(dev.roller.repo.model.Durations.parse(bodyTimeout), uploadWorkers);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--idle-timeout/--max-connections/--body-timeout/--upload-workers: " + e.getMessage());

@@ -2,6 +2,7 @@ package dev.roller.pkg.manifest;
 
 import dev.roller.pkg.PackageException;
 import dev.roller.repo.Problem;
+import dev.roller.repo.model.Durations;
 import dev.roller.repo.model.NameRule;
 import dev.roller.repo.parse.Fields;
 import dev.roller.repo.parse.Problems;

@@ -1,7 +1,7 @@
 package dev.roller.roll.cli;
 
 import dev.roller.host.HostSettings;
-import dev.roller.pkg.manifest.Durations;
+import dev.roller.repo.model.Durations;
 import dev.roller.roll.RollException;
 import dev.roller.roll.apply.Applier;
 import dev.roller.roll.apply.Outcome;

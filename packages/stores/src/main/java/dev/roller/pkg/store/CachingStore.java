@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -172,6 +173,11 @@ public final class CachingStore implements PackageStore {
   @Override
   public Optional<byte[]> report(String host) throws IOException {
     return remote.report(host);
+  }
+
+  @Override
+  public Map<String, String> reportTags() throws IOException {
+    return remote.reportTags();
   }
 
   @Override

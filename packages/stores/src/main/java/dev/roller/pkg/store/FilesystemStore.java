@@ -22,6 +22,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -198,6 +199,32 @@ public final class FilesystemStore implements PackageStore {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
+  }
+
+  @Override
+  public Map<String, String> reportTags() throws IOException {
+    Path dir = root.resolve(StoreKeys.REPORTS);
+    Map<String, String> out = new java.util.HashMap<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (java.nio.file.DirectoryStream<Path> children = Files.newDirectoryStream(dir, "*.yml")) {
+      for (Path child : children) {
+        String host = StoreKeys.reportHost(StoreKeys.REPORTS + child.getFileName());
+        if (host == null) {
+          continue;
+        }
+        try {
+          java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(child,
+              java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          // Every put renames a new file in: a new inode, whatever the clock says.
+          out.put(host, a.fileKey() + "/" + a.lastModifiedTime().toMillis() + "/" + a.size());
+        } catch (NoSuchFileException gone) {
+          // replaced or removed while listing: the next listing has it
+        }
+      }
+    }
+    return out;
   }
 
   private static void writeSha(Path tarball, Sha256 sha256) throws IOException {

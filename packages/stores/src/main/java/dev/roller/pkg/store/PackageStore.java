@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -50,4 +51,10 @@ public interface PackageStore {
 
   /** {@code host}'s latest report, or empty. */
   Optional<byte[]> report(String host) throws IOException;
+
+  /**
+   * Every host with a report kept, to a tag that changes whenever its report is replaced (an
+   * index of reports re-reads only those whose tag changed). One listing, not a read per host.
+   */
+  Map<String, String> reportTags() throws IOException;
 }

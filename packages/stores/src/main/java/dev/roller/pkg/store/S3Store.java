@@ -234,6 +234,26 @@ public final class S3Store implements PackageStore, AutoCloseable {
     }
   }
 
+  @Override
+  public Map<String, String> reportTags() throws IOException {
+    String prefix = settings.prefix() + StoreKeys.REPORTS;
+    Map<String, String> out = new java.util.HashMap<>();
+    try {
+      ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(prefix).build();
+      for (var page : s3.listObjectsV2Paginator(request)) {
+        for (S3Object object : page.contents()) {
+          String host = StoreKeys.reportHost(object.key().substring(settings.prefix().length()));
+          if (host != null) {
+            out.put(host, object.eTag() + "/" + object.lastModified());
+          }
+        }
+      }
+    } catch (SdkException e) {
+      throw failure("list reports", e);
+    }
+    return out;
+  }
+
   private Sha256 sha256(PackageRef id, Map<String, String> metadata) throws IOException {
     String hex = metadata.get(SHA_METADATA);
     try {

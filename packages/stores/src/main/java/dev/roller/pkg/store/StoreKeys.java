@@ -24,6 +24,15 @@ public final class StoreKeys {
     return REPORTS + NameRule.HOST.require(host) + ".yml";
   }
 
+  /** The host whose report is kept under {@code key} (relative to the store's root), or null if it is not a report's. */
+  public static String reportHost(String key) {
+    if (!key.startsWith(REPORTS) || !key.endsWith(".yml")) {
+      return null;
+    }
+    String host = key.substring(REPORTS.length(), key.length() - ".yml".length());
+    return NameRule.HOST.matches(host) ? host : null;
+  }
+
   /** The prefix under which every version of {@code name} is stored. */
   public static String versionsOf(String name) {
     return PACKAGES + NameRule.PACKAGE.require(name) + "/";

@@ -75,6 +75,11 @@ class CachingStoreTest extends PackageStoreContract {
     public Optional<byte[]> report(String host) throws IOException {
       return inner.report(host);
     }
+
+    @Override
+    public java.util.Map<String, String> reportTags() throws IOException {
+      return inner.reportTags();
+    }
   }
 
   @BeforeEach

@@ -149,6 +149,20 @@ public abstract class PackageStoreContract {
   }
 
   @Test
+  void listsEveryReportWithATagThatChangesWhenItIsReplaced() throws Exception {
+    PackageStore store = store();
+    assertEquals(java.util.Map.of(), store.reportTags());
+    store.putReport("web1.example.com", "result: applied\ncommit: a\n".getBytes());
+    store.putReport("web2.example.com", "result: applied\ncommit: a\n".getBytes());
+    java.util.Map<String, String> first = store.reportTags();
+    assertEquals(java.util.Set.of("web1.example.com", "web2.example.com"), first.keySet());
+    store.putReport("web2.example.com", "result: failed\ncommit: b\n".getBytes());
+    java.util.Map<String, String> second = store.reportTags();
+    assertEquals(first.get("web1.example.com"), second.get("web1.example.com"));
+    assertTrue(!first.get("web2.example.com").equals(second.get("web2.example.com")), first + " then " + second);
+  }
+
+  @Test
   void storesALargePackage() throws Exception {
     PackageStore store = store();
     Path file = bytes("big", 50 << 20, 7);

@@ -1,4 +1,4 @@
-package dev.roller.pkg.manifest;
+package dev.roller.repo.model;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -14,7 +14,7 @@ public final class Durations {
   public static Duration parse(String text) {
     Matcher m = text == null ? null : FORM.matcher(text);
     if (m == null || !m.matches()) {
-      throw new IllegalArgumentException("not a duration: " + dev.roller.repo.model.NameRule.quote(text)
+      throw new IllegalArgumentException("not a duration: " + NameRule.quote(text)
           + " (expected e.g. 500ms, 10s, 2m or 1h)");
     }
     long n = Long.parseLong(m.group(1));
