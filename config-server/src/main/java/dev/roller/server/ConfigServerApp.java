@@ -95,6 +95,14 @@ public final class ConfigServerApp implements AutoCloseable {
         // An exception escaping a scheduled task cancels every later run: log it and poll on.
         System.err.println("config-server: refresh failed: " + e);
       }
+      try {
+        String failed = api.refreshReports();
+        if (failed != null) {
+          System.err.println("config-server: " + failed);
+        }
+      } catch (Throwable e) {
+        System.err.println("config-server: refreshing the reports failed: " + e);
+      }
     }, 0, Math.max(1, poll.toMillis()), TimeUnit.MILLISECONDS);
     return new ConfigServerApp(snapshots, undertow, poller, api);
   }
@@ -114,6 +122,11 @@ public final class ConfigServerApp implements AutoCloseable {
         System.err.println("config-server: cannot prefetch " + ref + ": " + e.getMessage());
       }
     }));
+  }
+
+  /** Reads the store's reports again now (the poller does it every poll); returns why it could not, or null. */
+  public String refreshReports() {
+    return api.refreshReports();
   }
 
   public Snapshots snapshots() {

@@ -19,7 +19,10 @@ import java.time.Duration;
  */
 public record ServerLimits(Duration idleTimeout, Duration parseTimeout, Duration noRequestTimeout, int maxConnections,
     int workers, Duration bodyTimeout, int uploadWorkers) {
-  public static final Duration DEFAULT_IDLE = Duration.ofSeconds(60);
+  /** Longer than the longest long-poll ({@code ?wait=5m}), which is answered before it. */
+  public static final Duration DEFAULT_IDLE = Duration.ofMinutes(6);
+  /** A connection that sends no request at all is closed after this (or the idle timeout, if shorter). */
+  public static final Duration NO_REQUEST = Duration.ofSeconds(60);
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_UPLOAD_WORKERS = 4;
@@ -37,17 +40,21 @@ public record ServerLimits(Duration idleTimeout, Duration parseTimeout, Duration
   }
 
   /**
-   * The defaults: idle 60 s, request head 10 s, no request 60 s, 10,000 connections, Undertow's
+   * The defaults: idle 6 min, request head 10 s, no request 60 s, 10,000 connections, Undertow's
    * worker count, bodies within 30 s (plus 1 s per MiB), 4 upload threads.
    */
   public static ServerLimits defaults() {
     return withIdle(DEFAULT_IDLE, DEFAULT_MAX_CONNECTIONS, ConfigServerApp.defaultWorkers());
   }
 
-  /** The limits for an idle timeout: a client gets at most that long (and at most 10 s) for a request's head. */
+  /**
+   * The limits for an idle timeout: a client gets at most that long (and at most 10 s) for a
+   * request's head, and (at most 60 s) to send a request at all.
+   */
   public static ServerLimits withIdle(Duration idle, int maxConnections, int workers) {
     Duration parse = idle.compareTo(Duration.ofSeconds(10)) < 0 ? idle : Duration.ofSeconds(10);
-    return new ServerLimits(idle, parse, idle, maxConnections, workers, DEFAULT_BODY_TIMEOUT, DEFAULT_UPLOAD_WORKERS);
+    Duration none = idle.compareTo(NO_REQUEST) < 0 ? idle : NO_REQUEST;
+    return new ServerLimits(idle, parse, none, maxConnections, workers, DEFAULT_BODY_TIMEOUT, DEFAULT_UPLOAD_WORKERS);
   }
 
   public ServerLimits withWorkers(int n) {

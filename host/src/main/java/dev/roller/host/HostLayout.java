@@ -72,6 +72,11 @@ public record HostLayout(Path root) {
     return root.resolve("var/lib/roller/failed");
   }
 
+  /** What the config server last said of this host's rollout ({@code X-Roller-Rollout}), and when. */
+  public Path rollout() {
+    return root.resolve("var/lib/roller/rollout");
+  }
+
   public Path journal() {
     return root.resolve("var/lib/roller/journal");
   }

@@ -1,6 +1,7 @@
 package dev.roller.host;
 
 import dev.roller.host.HostLayout;
+import dev.roller.repo.model.Durations;
 import dev.roller.repo.model.NameRule;
 import dev.roller.repo.parse.Fields;
 import dev.roller.repo.parse.Problems;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -32,12 +34,13 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * config_servers: [http://config1.dc1:8080, http://config2.dc1:8080]   # or one URL
  * host: web1.dc1.example.com        # default: this machine's FQDN
  * service_manager: auto             # exec, systemd, or auto (systemd where it runs)
+ * wait: 9m                          # roll apply long-polls its spec this long first (default: 0, no wait)
  * </pre>
  */
-public record HostSettings(HostLayout layout, List<URI> servers, String host, String serviceManager) {
+public record HostSettings(HostLayout layout, List<URI> servers, String host, String serviceManager, Duration longPoll) {
   public static final String ENV_SERVERS = "ROLLER_CONFIG_SERVER";
   static final List<String> MANAGERS = List.of("auto", "exec", "systemd");
-  static final List<String> KEYS = List.of("config_servers", "host", "service_manager");
+  static final List<String> KEYS = List.of("config_servers", "host", "service_manager", "wait");
 
   /** A setting that cannot be used: exit 2, naming the file and line or the option. */
   public static final class SettingsException extends Exception {
@@ -87,7 +90,8 @@ public record HostSettings(HostLayout layout, List<URI> servers, String host, St
           + (cliHost == null && file.get("host") == null ? " (it is this machine's name; give --host FQDN)" : ""));
     }
     String manager = (String) file.getOrDefault("service_manager", "auto");
-    return new HostSettings(layout, uris, host, manager);
+    Duration wait = file.get("wait") == null ? Duration.ZERO : Durations.parse((String) file.get("wait"));
+    return new HostSettings(layout, uris, host, manager, wait);
   }
 
   /** The service manager to use: exec or systemd ({@code auto}: systemd where it runs and roll works on the real root). */
@@ -109,7 +113,7 @@ public record HostSettings(HostLayout layout, List<URI> servers, String host, St
       throw new SettingsException("cannot read " + path + ": " + e.getMessage());
     }
     Map<String, Object> plain = PlainSettings.read(new String(bytes, StandardCharsets.UTF_8), KEYS);
-    if (plain != null && MANAGERS.contains(plain.getOrDefault("service_manager", "auto"))) {
+    if (plain != null && MANAGERS.contains(plain.getOrDefault("service_manager", "auto")) && duration(plain.get("wait")) != null) {
       return plain;
     }
     return readYaml(bytes, path.toString());
@@ -135,11 +139,30 @@ public record HostSettings(HostLayout layout, List<URI> servers, String host, St
         }
         out.put("service_manager", manager);
       }
+      String wait = fields.optionalText("wait", null);
+      if (wait != null) {
+        if (duration(wait) == null) {
+          problems.add(fields.line("wait"), "wait must be a duration such as 9m or 30s, not " + NameRule.quote(wait));
+        }
+        out.put("wait", wait);
+      }
     }
     if (!problems.isEmpty()) {
       throw new SettingsException(problems.list().get(0).toString());
     }
     return out;
+  }
+
+  /** {@code value} as a duration; ZERO when absent, null when it is not one. */
+  private static Duration duration(Object value) {
+    if (value == null) {
+      return Duration.ZERO;
+    }
+    try {
+      return Durations.parse(String.valueOf(value));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static List<String> servers(Node node, Problems problems) {

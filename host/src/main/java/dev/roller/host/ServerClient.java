@@ -91,12 +91,21 @@ public final class ServerClient {
    */
   public Response get(String path, Map<String, String> headers, List<String> keep, long maxBytes, Duration deadline)
       throws Unreachable {
-    return send("GET", path, headers, null, keep, maxBytes, deadline, null);
+    return get(path, headers, keep, maxBytes, deadline, Duration.ZERO);
+  }
+
+  /**
+   * As above, for a long-poll the server may hold for up to {@code wait} before it answers: the
+   * read timeout and the deadline both grow by that much.
+   */
+  public Response get(String path, Map<String, String> headers, List<String> keep, long maxBytes, Duration deadline,
+      Duration wait) throws Unreachable {
+    return send("GET", path, headers, null, keep, maxBytes, deadline.plus(wait), null, wait.toMillis());
   }
 
   /** {@code POST path} with {@code body}; the answer's body read if at most {@code maxBytes}. */
   public Response post(String path, String contentType, byte[] body, long maxBytes, Duration deadline) throws Unreachable {
-    return send("POST", path, Map.of("Content-Type", contentType), body, List.of(), maxBytes, deadline, null);
+    return send("POST", path, Map.of("Content-Type", contentType), body, List.of(), maxBytes, deadline, null, 0);
   }
 
   /**
@@ -105,11 +114,11 @@ public final class ServerClient {
    * connection. Returns the answer (its body empty for a 200, the error body otherwise).
    */
   public Response stream(String path, Duration deadline, BodyReader reader) throws Unreachable {
-    return send("GET", path, Map.of(), null, List.of(), 64 << 10, deadline, reader);
+    return send("GET", path, Map.of(), null, List.of(), 64 << 10, deadline, reader, 0);
   }
 
   private Response send(String method, String path, Map<String, String> headers, byte[] body, List<String> keep,
-      long maxBytes, Duration deadline, BodyReader reader) throws Unreachable {
+      long maxBytes, Duration deadline, BodyReader reader, long waitMillis) throws Unreachable {
     List<String> failures = new ArrayList<>();
     for (int i = 0; i < servers.size(); i++) {
       URI server = servers.get(i);
@@ -126,7 +135,7 @@ public final class ServerClient {
         }, deadline.toMillis(), TimeUnit.MILLISECONDS);
         c.setRequestMethod(method);
         c.setConnectTimeout(connectMillis);
-        c.setReadTimeout(readMillis);
+        c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, readMillis + waitMillis));
         c.setUseCaches(false);
         c.setInstanceFollowRedirects(false);
         c.setRequestProperty("Accept", "application/yaml");

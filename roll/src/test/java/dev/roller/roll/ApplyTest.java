@@ -180,14 +180,24 @@ class ApplyTest extends ApplyFixture {
     long alpha = Services.pid(layout, "alpha");
     long beta = Services.pid(layout, "beta");
 
+    // The server holds the host on the spec it went back to (its report says the target failed).
     Outcome again = applier.apply(HOST, false);
 
-    assertEquals(1, again.exitCode(), again.message());
-    assertTrue(again.message().contains("failed here") && again.message().contains("--retry"), again.message());
+    assertEquals(0, again.exitCode(), again.message());
+    assertTrue(again.message().contains("nothing to do") && again.message().contains("held (this spec rolled-back here"),
+        again.message());
     assertEquals(alpha, Services.pid(layout, "alpha"), "nothing restarted");
     assertEquals(beta, Services.pid(layout, "beta"));
     assertEquals(List.of(0, 1, 2), new Generations(layout).list(), "no new generation built");
     assertTrue(dev.roller.roll.apply.FailedSpec.rolledBack(layout.generation(2)).contains("health check of alpha failed"));
+
+    // A server that does not hold it (its reports lost here): the host's own memory refuses the spec.
+    Files.delete(server.dir.resolve("store/reports/" + HOST + ".yml"));
+    server.refreshReports();
+    Outcome own = applier.apply(HOST, false);
+    assertEquals(1, own.exitCode(), own.message());
+    assertTrue(own.message().contains("failed here") && own.message().contains("--retry"), own.message());
+    assertEquals(alpha, Services.pid(layout, "alpha"), "nothing restarted");
 
     Outcome retried = applier.retry(true).apply(HOST, false);
     assertEquals(3, retried.exitCode(), "--retry tries it: " + retried.message());

@@ -37,6 +37,11 @@ final class RollServer implements AutoCloseable {
     app.snapshots().refresh();
   }
 
+  /** Reads the store's reports again (as the server does every poll). */
+  void refreshReports() {
+    app.refreshReports();
+  }
+
   /** Builds a package from {@code files} (path, content pairs) and publishes it. */
   BuiltPackage publish(String name, String version, String... files) throws Exception {
     return publishWithManifest(name, version, "", files);

@@ -51,9 +51,9 @@ final class ServeCommand implements Callable<Integer> {
       description = "How often to fetch new commits, e.g. 10s, 1m (default: ${DEFAULT-VALUE}).")
   String poll;
 
-  @Option(names = "--idle-timeout", defaultValue = "60s", paramLabel = "DURATION",
-      description = "Close a connection idle this long; a request's head gets at most this long, 10 s at most "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(names = "--idle-timeout", defaultValue = "6m", paramLabel = "DURATION",
+      description = "Close a connection idle this long (a long-poll is answered before it); a request's head gets at "
+          + "most this long, 10 s at most; a connection that sends no request, 60 s at most (default: ${DEFAULT-VALUE}).")
   String idleTimeout;
 
   @Option(names = "--max-connections", defaultValue = "" + ServerLimits.DEFAULT_MAX_CONNECTIONS, paramLabel = "N",

@@ -3,6 +3,8 @@ package dev.roller.server.http;
 import dev.roller.pkg.store.PackageStore;
 import dev.roller.repo.Problem;
 import dev.roller.server.ServerLimits;
+import dev.roller.server.rollout.ReportIndex;
+import dev.roller.server.rollout.Rollouts;
 import dev.roller.server.snapshot.Rejected;
 import dev.roller.server.snapshot.Snapshot;
 import dev.roller.server.snapshot.Snapshots;
@@ -41,7 +43,12 @@ public final class Api implements AutoCloseable {
   private final HistoryViews history;
   private final ImpactViews impact;
   private final ReportViews reports;
+  private final Rollouts rollouts;
+  private final RolloutViews rolloutViews;
   private final Metrics metrics = new Metrics();
+  private final LongPolls polls;
+  /** A long-poll is answered before the connection's idle timeout would close it. */
+  private final java.time.Duration maxWait;
   private final PackageStore store;
   private final ResponseCache cache = new ResponseCache();
   private final BootstrapView bootstrap;
@@ -52,7 +59,9 @@ public final class Api implements AutoCloseable {
   public Api(Snapshots snapshots, PackageStore store, String publishToken, Path uploadDir, long maxUpload,
       ServerLimits limits) {
     this.snapshots = snapshots;
-    this.specs = new SpecViews(store);
+    this.rollouts = new Rollouts(new ReportIndex(store, ReportViews.REPORT_LIMITS), java.time.Clock.systemUTC());
+    this.specs = new SpecViews(store, snapshots, rollouts);
+    this.rolloutViews = new RolloutViews(rollouts);
     this.packages = new PackageViews(store, publishToken, maxUpload);
     this.uploads = new Uploads(limits.uploadWorkers(), limits.uploadWorkers() * ServerLimits.UPLOAD_QUEUE_PER_WORKER,
         limits.bodyTimeout());
@@ -60,7 +69,9 @@ public final class Api implements AutoCloseable {
     this.maxUpload = maxUpload;
     this.history = new HistoryViews(snapshots);
     this.impact = new ImpactViews(snapshots, new ServicePrediction(store));
-    this.reports = new ReportViews(store);
+    this.reports = new ReportViews(store, rollouts);
+    this.polls = new LongPolls(specs::etagNow);
+    this.maxWait = limits.idleTimeout().minusSeconds(Math.min(5, limits.idleTimeout().toSeconds() / 2));
     this.bootstrap = new BootstrapView(store);
     this.store = store;
   }
@@ -77,7 +88,8 @@ public final class Api implements AutoCloseable {
         .get("/hostclasses/{hc}/hosts", cached(view(true, takes(repo::hostclassHosts))))
         .get("/hosts", cached(view(true, takes(repo::hosts, "hostclass", "datacenter", "package"))))
         .get("/hosts/{fqdn}", cached(view(true, takes(repo::host))))
-        .get("/hosts/{fqdn}/spec", cached(view(true, takes(specs::spec, "explain"))))
+        // Not cached: a host's answer changes as its rollout moves, with no new commit.
+        .get("/hosts/{fqdn}/spec", longPolled(takes(specs::spec, "explain", "retry", "wait")))
         .get("/hosts/{fqdn}/spec/diff", view(takes(history::specDiff, "from", "to")))
         .get("/hosts/{fqdn}/users", cached(view(true, takes(repo::hostUsers))))
         .get("/hosts/{fqdn}/status", view(takes(reports::status)))
@@ -95,6 +107,8 @@ public final class Api implements AutoCloseable {
         .get("/diff", view(takes(history::diff, "from", "to", "path")))
         .get("/impact", view(impact::impact))
         .get("/log", view(takes(history::log, "path", "limit")))
+        .get("/rollouts", view(takes(rolloutViews::rollouts)))
+        .get("/rollouts/{hc}", view(takes(rolloutViews::rollout)))
         .post("/hooks/refresh", view(this::refresh))
         .setFallbackHandler(exchange -> error(exchange, 404, "no such resource: " + exchange.getRequestPath()))
         .setInvalidMethodHandler(exchange -> error(exchange, 405,
@@ -165,6 +179,60 @@ public final class Api implements AutoCloseable {
     };
   }
 
+  /**
+   * {@code view}, and with {@code ?wait=DURATION} and {@code If-None-Match} a long-poll: when the
+   * answer would be that 304, the request is parked ({@link LongPolls}) until the host's answer
+   * changes or the wait (at most {@link LongPolls#MAX_WAIT}, and less than the idle timeout) is up.
+   */
+  private HttpHandler longPolled(Function<Request, Reply> view) {
+    HttpHandler now = view(view);
+    return exchange -> {
+      java.util.Deque<String> wait = exchange.getQueryParameters().get("wait");
+      if (wait == null || !exchange.getRequestHeaders().contains(Headers.IF_NONE_MATCH)) {
+        now.handleRequest(exchange);
+        return;
+      }
+      java.time.Duration d;
+      try {
+        d = dev.roller.repo.model.Durations.parse(wait.getFirst());
+      } catch (IllegalArgumentException e) {
+        error(exchange, 400, "wait: " + e.getMessage());
+        return;
+      }
+      if (d.compareTo(LongPolls.MAX_WAIT) > 0) {
+        d = LongPolls.MAX_WAIT;
+      }
+      if (d.compareTo(maxWait) > 0) {
+        d = maxWait;
+      }
+      long deadline = System.nanoTime() + d.toNanos();
+      String host = exchange.getQueryParameters().get("fqdn").getFirst();
+      HttpHandler attempt = new HttpHandler() {
+        @Override
+        public void handleRequest(HttpServerExchange ex) {
+          Request request = new Request(ex, snapshots);
+          try {
+            Reply reply = view.apply(request);
+            boolean unchanged = reply.status() == 200 && reply.etag() != null && notModified(ex, reply.etag());
+            if (unchanged && System.nanoTime() - deadline < 0 && polls.room()) {
+              ex.getResponseHeaders().put(COMMIT_HEADER, reply.commit() == null ? "" : reply.commit());
+              polls.park(ex, host, reply.etag(), deadline, this);
+              return;
+            }
+            send(ex, reply, reply.document() != null ? request.format() : Render.Format.YAML);
+          } catch (ApiException e) {
+            Snapshot current = snapshots.current();
+            ex.getResponseHeaders().put(COMMIT_HEADER, current == null ? "" : current.commit());
+            error(ex, e.status(), e.getMessage(), safeFormat(request));
+          } catch (RuntimeException | java.io.IOException e) {
+            internalError(ex, e instanceof RuntimeException re ? re : new RuntimeException(e));
+          }
+        }
+      };
+      exchange.dispatch(attempt);
+    };
+  }
+
   /** Whether an upload may send its body (see {@link PackageViews#admit}); null when it may. */
   private ApiException admitUpload(HttpServerExchange exchange) {
     try {
@@ -210,7 +278,7 @@ public final class Api implements AutoCloseable {
   }
 
   /** Whether {@code If-None-Match} names {@code etag} (weak comparison, as GET allows), by Undertow's own parser. */
-  private static boolean notModified(HttpServerExchange exchange, String etag) {
+  static boolean notModified(HttpServerExchange exchange, String etag) {
     boolean weak = etag.startsWith("W/");
     String quoted = weak ? etag.substring(2) : etag;
     return !ETagUtils.handleIfNoneMatch(exchange, new ETag(weak, quoted.substring(1, quoted.length() - 1)), true);
@@ -239,6 +307,7 @@ public final class Api implements AutoCloseable {
     doc.put("workers", Request.map("busy", workers.getBusyWorkerThreadCount(), "threads", workers.getMaxWorkerPoolSize(),
         "queued", workers.getWorkerQueueSize()));
     doc.put("uploads", Request.map("busy", uploads.busy(), "threads", uploads.threads(), "queued", uploads.queued()));
+    doc.put("long_polls", Request.map("parked", polls.parked()));
     String saturated = saturated(exchange);
     if (saturated != null) {
       doc.put("saturated", saturated);
@@ -277,6 +346,7 @@ public final class Api implements AutoCloseable {
   @Override
   public void close() {
     uploads.close();
+    polls.close();
   }
 
   /** Prometheus text format; cheap, so answered on the I/O thread like /health. */
@@ -287,14 +357,31 @@ public final class Api implements AutoCloseable {
     exchange.getResponseSender().send(metrics.render(snapshots, store));
   }
 
-  /** {@code POST /hooks/refresh}: fetch now, answer with the commit served afterwards. */
+  /**
+   * Brings the report index up to the store (reports other servers received); a store that cannot
+   * be read keeps the index as it was, and says why.
+   */
+  public String refreshReports() {
+    try {
+      rollouts.reports().refresh();
+      return null;
+    } catch (java.io.IOException | RuntimeException e) {
+      return "cannot read the reports in the store: " + e.getMessage();
+    }
+  }
+
+  /** {@code POST /hooks/refresh}: fetch now (the repo and the reports), answer with the commit served afterwards. */
   private Reply refresh(Request r) {
     String commit = snapshots.refresh();
+    String reportsError = refreshReports();
     Rejected rejected = snapshots.rejected();
     Map<String, Object> doc = Request.map("commit", commit);
     if (rejected != null) {
       doc.put("rejected", Request.map("commit", rejected.commit(),
           "problems", rejected.problems().stream().map(Problem::toString).toList()));
+    }
+    if (reportsError != null) {
+      doc.put("reports_error", reportsError);
     }
     return Reply.document(commit == null ? 503 : 200, commit, doc);
   }
@@ -302,6 +389,7 @@ public final class Api implements AutoCloseable {
   /** Writes {@code reply}; returns what was sent when it is a 200 document or file (cacheable), else null. */
   private static ResponseCache.Entry send(HttpServerExchange exchange, Reply reply, Render.Format format) throws java.io.IOException {
     exchange.getResponseHeaders().put(COMMIT_HEADER, reply.commit() == null ? "" : reply.commit());
+    reply.headers().forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
     if (reply.stream() != null) {
       exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, reply.contentType());
       exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, reply.length());

@@ -1,10 +1,10 @@
 package dev.roller.server.http;
 
-import dev.roller.pkg.store.PackageStore;
+import dev.roller.server.rollout.Report;
+import dev.roller.server.rollout.ReportIndex;
 import dev.roller.server.snapshot.Snapshot;
 import java.io.IOException;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * How a host stands against the repo: its latest report (kept in the package store) compared
@@ -30,38 +30,31 @@ final class Fleet {
   /** A host's standing: its state, what the repo wants (digest) and what it last reported (may be null). */
   record Status(String host, State state, String desiredDigest, Map<String, Object> report) {}
 
-  private final PackageStore store;
+  private final ReportIndex reports;
 
-  Fleet(PackageStore store) {
-    this.store = store;
+  Fleet(ReportIndex reports) {
+    this.reports = reports;
   }
 
   Status status(Snapshot s, String host) {
     String digest = s.repo().spec(host).orElseThrow().digest();
-    Optional<byte[]> bytes;
+    Report report;
     try {
-      bytes = store.report(host);
+      report = reports.get(host).orElse(null);
     } catch (IOException e) {
-      throw new ApiException(503, "cannot read the report of " + host + ": " + e.getMessage());
+      throw new ApiException(503, "cannot read the reports: " + e.getMessage());
     }
-    if (bytes.isEmpty()) {
+    if (report == null) {
       return new Status(host, State.NEVER_REPORTED, digest, null);
     }
-    Object parsed;
-    try {
-      parsed = Render.parseYaml(bytes.get(), ReportViews.REPORT_LIMITS);
-    } catch (dev.roller.repo.parse.SafeYaml.Refused e) {
-      return new Status(host, State.UNREADABLE, digest, Map.of("error", "report unreadable: " + e.getMessage()));
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> report = parsed instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-    String result = String.valueOf(report.get("result"));
     State state;
-    if (result.equals("failed") || result.equals("rolled-back")) {
+    if (report.problem() != null) {
+      state = State.UNREADABLE;
+    } else if (report.failed()) {
       state = State.FAILING;
     } else {
-      state = digest.equals(report.get("digest")) ? State.IN_SYNC : State.DRIFTED;
+      state = digest.equals(report.running()) ? State.IN_SYNC : State.DRIFTED;
     }
-    return new Status(host, state, digest, report);
+    return new Status(host, state, digest, report.document());
   }
 }

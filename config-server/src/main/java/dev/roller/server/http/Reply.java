@@ -1,22 +1,30 @@
 package dev.roller.server.http;
 
 import java.io.InputStream;
+import java.util.Map;
 
 /**
  * What a view answers: a status and either a document (maps, lists and scalars, rendered as YAML
  * or JSON), committed file bytes, or a stream (a tarball). {@code commit} goes in
  * {@code X-Roller-Commit}. {@code etag}, when set, is sent instead of a hash of the body (a weak
- * ETag naming what the answer means rather than its bytes).
+ * ETag naming what the answer means rather than its bytes); {@code headers} are sent as they are.
  */
 public record Reply(int status, Object document, byte[] file, InputStream stream, long length, String contentType, String commit,
-    String etag) {
+    String etag, Map<String, String> headers) {
   Reply(int status, Object document, byte[] file, InputStream stream, long length, String contentType, String commit) {
-    this(status, document, file, stream, length, contentType, commit, null);
+    this(status, document, file, stream, length, contentType, commit, null, Map.of());
   }
 
   /** This reply with a weak ETag for {@code value}. */
   Reply weakEtag(String value) {
-    return new Reply(status, document, file, stream, length, contentType, commit, "W/\"" + value + "\"");
+    return new Reply(status, document, file, stream, length, contentType, commit, "W/\"" + value + "\"", headers);
+  }
+
+  /** This reply with one more response header. */
+  Reply header(String name, String value) {
+    Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+    more.put(name, value);
+    return new Reply(status, document, file, stream, length, contentType, commit, etag, Map.copyOf(more));
   }
 
   static Reply document(String commit, Object document) {

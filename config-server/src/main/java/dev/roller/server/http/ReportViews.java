@@ -4,6 +4,8 @@ import dev.roller.pkg.store.PackageStore;
 import dev.roller.repo.model.Host;
 import dev.roller.repo.model.NameRule;
 import dev.roller.repo.spec.SpecCodec;
+import dev.roller.server.rollout.Report;
+import dev.roller.server.rollout.Rollouts;
 import dev.roller.server.snapshot.Snapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,17 +24,23 @@ final class ReportViews {
   static final dev.roller.repo.parse.SafeYaml.Limits REPORT_LIMITS = dev.roller.repo.parse.SafeYaml.Limits.of(MAX_REPORT);
 
   private final PackageStore store;
+  private final Rollouts rollouts;
   private final Fleet fleet;
 
-  ReportViews(PackageStore store) {
+  ReportViews(PackageStore store, Rollouts rollouts) {
     this.store = store;
-    this.fleet = new Fleet(store);
+    this.rollouts = rollouts;
+    this.fleet = new Fleet(rollouts.reports());
   }
 
   /**
    * {@code POST /hosts/{fqdn}/report}: YAML or JSON with {@code result} (applied, unchanged,
-   * rolled-back, failed), {@code commit}, and the {@code spec} applied; kept, normalized, as the
-   * host's latest report in the package store.
+   * rolled-back, failed), {@code commit} and {@code spec} (what the host tried), {@code tried} and
+   * {@code running} (the digests of the spec it tried and of the one it runs afterwards) and
+   * {@code running_commit} (a commit whose spec for the host is the one it runs); kept, normalized
+   * and stamped with this server's clock ({@code received_at}, and {@code running_since}: when a
+   * report first said the host runs that spec), as the host's latest report in the package store.
+   * A report from an older roll, without the digests, counts as running the spec it names.
    */
   Reply report(Request r) {
     String host = r.name("fqdn", NameRule.HOST);
@@ -45,33 +53,77 @@ final class ReportViews {
     if (!RESULTS.contains(result)) {
       throw ApiException.badRequest("'result' must be one of " + new java.util.TreeSet<>(RESULTS) + ", got " + NameRule.quote(result));
     }
-    Object commit = body.get("commit");
-    if (commit != null && !String.valueOf(commit).matches("[0-9a-f]{40}")) {
-      throw ApiException.badRequest("'commit' must be a full commit id");
+    String commit = hex(body, "commit", 40, "a full commit id");
+    String tried = hex(body, "tried", 64, "a spec digest");
+    String running = hex(body, "running", 64, "a spec digest");
+    String runningCommit = hex(body, "running_commit", 40, "a full commit id");
+    String specDigest = null;
+    if (body.get("spec") instanceof Map<?, ?> spec) {
+      try {
+        specDigest = SpecCodec.fromMap(spec, SpecCodec.Identity.OPTIONAL).digest();
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("the report's 'spec' is not a spec: " + e.getMessage());
+      }
     }
+    if (tried == null) { // an older roll: the spec it names is the one it tried and runs
+      tried = specDigest;
+      running = running == null && !Report.FAILURES.contains(result) ? specDigest : running;
+      runningCommit = runningCommit == null && running != null ? commit : runningCommit;
+    } else if (specDigest != null && !specDigest.equals(tried)) {
+      throw ApiException.badRequest("the report's 'spec' has digest " + specDigest + " but 'tried' says " + tried);
+    }
+    String target = s.repo().spec(host).orElseThrow().digest();
+    if (s.commit().equals(commit) && tried != null && !tried.equals(target)) {
+      throw new ApiException(422, "the report says " + host + " tried spec " + tried + " at " + commit
+          + ", but that commit gives it " + target);
+    }
+    if (s.commit().equals(runningCommit) && running != null && !running.equals(target)) {
+      throw new ApiException(422, "the report says " + host + " runs spec " + running + " of " + runningCommit
+          + ", but that commit gives it " + target);
+    }
+    Report before;
+    try {
+      before = rollouts.reports().get(host).orElse(null);
+    } catch (IOException e) {
+      throw new ApiException(503, "cannot read the reports: " + e.getMessage());
+    }
+    Instant now = Instant.now();
     Map<String, Object> kept = new LinkedHashMap<>();
     kept.put("host", host);
     kept.put("result", result);
-    kept.put("commit", commit == null ? null : String.valueOf(commit));
+    kept.put("commit", commit);
+    kept.put("tried", tried);
+    kept.put("running", running);
+    kept.put("running_commit", runningCommit);
     for (String key : List.of("generation", "time", "error", "packages", "services")) {
       if (body.containsKey(key)) {
         kept.put(key, body.get(key));
       }
     }
-    if (body.get("spec") instanceof Map<?, ?> spec) {
-      try {
-        kept.put("digest", SpecCodec.fromMap(spec, SpecCodec.Identity.OPTIONAL).digest());
-      } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest("the report's 'spec' is not a spec: " + e.getMessage());
-      }
-    }
-    kept.put("received_at", Instant.now().toString());
+    kept.put("received_at", now.toString());
+    boolean same = before != null && running != null && running.equals(before.running()) && before.runningSince() != null;
+    kept.put("running_since", running == null ? null : (same ? before.runningSince() : now).toString());
+    byte[] bytes = Render.render(kept, Render.Format.YAML);
     try {
-      store.putReport(host, Render.render(kept, Render.Format.YAML));
+      store.putReport(host, bytes);
     } catch (IOException e) {
       throw new ApiException(503, "cannot keep the report: " + e.getMessage());
     }
+    rollouts.reports().kept(host, kept);
     return Reply.document(201, s.commit(), Request.map("host", host, "kept", true));
+  }
+
+  /** The value of {@code key}: absent, or {@code length} lowercase hex digits. */
+  private static String hex(Map<?, ?> body, String key, int length, String what) {
+    Object v = body.get(key);
+    if (v == null) {
+      return null;
+    }
+    String text = String.valueOf(v);
+    if (text.length() != length || !text.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      throw ApiException.badRequest("'" + key + "' must be " + what);
+    }
+    return text;
   }
 
   Reply status(Request r) {

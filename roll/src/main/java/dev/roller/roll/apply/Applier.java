@@ -69,6 +69,7 @@ public final class Applier {
   private Duration lockWait = Duration.ofMinutes(10);
   private Confirm confirm;
   private boolean retry;
+  private Duration longPoll = Duration.ZERO;
 
   /** Asked, with the plan, before a change is applied (roll apply on a terminal without --yes). */
   public interface Confirm {
@@ -107,6 +108,12 @@ public final class Applier {
     return this;
   }
 
+  /** {@code apply --wait}: long-poll the spec for up to {@code wait} before applying. */
+  public Applier longPoll(Duration wait) {
+    this.longPoll = wait;
+    return this;
+  }
+
   public Applier lockWait(Duration wait) {
     this.lockWait = wait;
     return this;
@@ -136,12 +143,49 @@ public final class Applier {
 
   /** {@code roll apply}: makes the host what its spec says. */
   public Outcome apply(String host, boolean restartAll) {
+    if (client != null && !longPoll.isZero() && !restartAll) {
+      awaitChange(host);
+    }
     try (RollLock lock = lock("apply")) {
       return applyLocked(host, restartAll);
     } catch (RollException e) {
       return Outcome.failed(e.getMessage(), generations.currentOr(-1));
     } catch (IOException e) {
       return Outcome.failed(String.valueOf(e.getMessage()), generations.currentOr(-1));
+    }
+  }
+
+  /**
+   * Long-polls the spec with the digest of the generation this host runs, without the lock (it
+   * only reads), until the server's answer for this host changes or the wait is up. A blank host,
+   * or one whose generation has no digest, has nothing to wait for; a failed poll is warned about
+   * and the apply goes ahead, as it would without a wait.
+   */
+  private void awaitChange(String host) {
+    try {
+      java.util.OptionalInt current = generations.current();
+      GenerationBuilder.Digest known = current.isEmpty() ? null : GenerationBuilder.Digest.read(layout.generation(current.getAsInt()));
+      if (known == null) {
+        return;
+      }
+      rollout(client.spec(host, known.digest(), longPoll).rollout());
+    } catch (RollException | IOException e) {
+      log.warn("could not wait for a change (" + e.getMessage() + "): applying now");
+    }
+  }
+
+  /** Says, and keeps for {@code roll status}, what the server said of this host's rollout: {@code held: why}, quietly when on target. */
+  private void rollout(String header) {
+    if (header == null) {
+      return;
+    }
+    if (header.startsWith("held (") && header.endsWith(")")) {
+      log.info("held: " + header.substring(6, header.length() - 1));
+    }
+    try {
+      dev.roller.host.AtomicFile.write(layout.rollout(), header.replace('\n', ' ') + "\n" + Stamps.now() + "\n");
+    } catch (IOException e) {
+      log.warn("cannot record the rollout state in " + layout.rollout() + ": " + e.getMessage());
     }
   }
 
@@ -154,9 +198,10 @@ public final class Applier {
     // Ask with the spec digest this generation has (when it has a digest file): a 304 means the
     // spec did not change, and then only the tree needs checking, no YAML parsed.
     GenerationBuilder.Digest known = restartAll || blank ? null : GenerationBuilder.Digest.read(layout.generation(from));
-    ConfigServerClient.SpecAnswer answer = known != null ? client.spec(host, known.digest()) : null;
-    Spec spec = answer != null ? answer.spec() : client.spec(host);
-    String commit = answer != null ? answer.commit() : spec.commit();
+    ConfigServerClient.SpecAnswer answer = client.spec(host, known != null ? known.digest() : null, Duration.ZERO, retry);
+    rollout(answer.rollout());
+    Spec spec = answer.spec();
+    String commit = answer.commit() != null || spec == null ? answer.commit() : spec.commit();
     GenerationRecord fromRec = spec == null ? null : GenerationRecord.read(layout.generation(from));
     boolean damaged = false; // the current tree does not verify: its damage may be in the shared store
     // The one no-op check: the generation has this spec (by the server's 304, or by its record's
@@ -172,17 +217,20 @@ public final class Applier {
         if (commit != null && !commit.equals(had)) {
           GenerationRecord rec = fromRec != null ? fromRec : GenerationRecord.read(layout.generation(from));
           if (rec != null) {
-            reports.record("unchanged", rec, commit, from, null);
+            Spec same = rec.spec().withCommit(commit);
+            reports.send("unchanged", same, rec.withSpec(same), from, null);
           }
         }
-        return Outcome.unchanged("nothing to do: generation " + from + " already has this spec", from);
+        String rollout = answer.rollout();
+        return Outcome.unchanged("nothing to do: generation " + from + " already has this spec"
+            + (rollout != null && rollout.startsWith("held (") ? " (" + rollout + " by the config server)" : ""), from);
       }
       log.warn("generation " + from + " has the spec but its tree does not verify (" + problems.get(0)
           + (problems.size() > 1 ? " and " + (problems.size() - 1) + " more" : "") + "): building a fresh one");
       damaged = true;
     }
     if (spec == null) {
-      spec = client.spec(host);
+      spec = client.spec(host, null, Duration.ZERO, retry).spec();
       fromRec = GenerationRecord.read(layout.generation(from));
     }
     pause.at("fetched");
@@ -204,7 +252,7 @@ public final class Applier {
     } catch (RollException | IOException e) {
       Journal.clear(layout.journal());
       String message = e.getMessage() + " (host untouched: still on generation " + from + ")";
-      reports.spec("failed", spec, from, message);
+      reports.send("failed", spec, blank ? null : fromRec, from, message);
       return Outcome.failed(message, from);
     }
     log.info("built generation " + to + " (" + spec.packages().size() + " packages, commit " + shortCommit(spec.commit()) + ")");
@@ -227,13 +275,9 @@ public final class Applier {
       String error = outcome.exitCode() == Outcome.OK ? null : outcome.message();
       Outcome done = outcome;
       Spec applied = spec;
-      reporter = new Thread(() -> {
-        if (now != null) {
-          reports.record(done.result(), now, applied.commit(), done.generation(), error);
-        } else {
-          reports.spec(done.result(), applied, done.generation(), error);
-        }
-      }, "roll-report");
+      // Exit 4 (could not roll back): what runs is not known.
+      GenerationRecord running = outcome.exitCode() == Outcome.OK || outcome.exitCode() == Outcome.ROLLED_BACK ? now : null;
+      reporter = new Thread(() -> reports.send(done.result(), applied, running, done.generation(), error), "roll-report");
       reporter.start();
     }
     if (outcome.exitCode() == Outcome.OK) {
@@ -333,8 +377,9 @@ public final class Applier {
       Plan plan = toRec == null ? stopAll(fromRec) : GenerationRecord.plan(fromRec, toRec, false, manager::running);
       Outcome outcome = transition().run("rollback", from, fromRec, previous, toRec, plan);
       if (client != null && toRec != null) {
-        reports.record(outcome.exitCode() == Outcome.OK ? "applied" : outcome.result(), toRec, toRec.spec().commit(), outcome.generation(),
-            outcome.exitCode() == Outcome.OK ? null : outcome.message());
+        boolean ok = outcome.exitCode() == Outcome.OK;
+        reports.send(ok ? "applied" : outcome.result(), toRec.spec(), ok ? toRec : null, outcome.generation(),
+            ok ? null : outcome.message());
       }
       return outcome;
     } catch (RollException | IOException e) {

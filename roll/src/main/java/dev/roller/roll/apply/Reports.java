@@ -16,27 +16,33 @@ final class Reports {
   private Reports() {}
 
   /**
-   * The report of {@code spec} (a generation's, or the one an apply got as far as): the result,
-   * the package versions, each service running or not, and the spec itself, from which the server
-   * takes its digest.
+   * The report of an apply (or rollback) that tried {@code tried} and left the host running
+   * {@code running} (null when that is not known): the result; the commit, digest and whole of the
+   * spec tried; the digest and commit of the spec run (DESIGN §8: the server holds a failed host on
+   * it); the package versions run and each service running or not.
    */
-  static Map<String, Object> of(String result, Spec spec, int generation, String error, List<ServiceUnit> services,
-      ServiceManager manager) {
+  static Map<String, Object> of(String result, Spec tried, Spec running, int generation, String error,
+      List<ServiceUnit> services, ServiceManager manager) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("result", result);
-    doc.put("commit", spec.commit());
+    doc.put("commit", tried.commit());
+    doc.put("tried", tried.digest());
+    if (running != null) {
+      doc.put("running", running.digest());
+      doc.put("running_commit", running.commit());
+    }
     doc.put("generation", generation);
     doc.put("time", Instant.now().toString());
     if (error != null) {
       doc.put("error", error);
     }
-    doc.put("packages", new LinkedHashMap<>(spec.versions()));
-    Map<String, Object> running = new LinkedHashMap<>();
+    doc.put("packages", new LinkedHashMap<>(running == null ? tried.versions() : running.versions()));
+    Map<String, Object> state = new LinkedHashMap<>();
     for (ServiceUnit u : services) {
-      running.put(u.name(), manager.running(u.name()) ? "running" : "stopped");
+      state.put(u.name(), manager.running(u.name()) ? "running" : "stopped");
     }
-    doc.put("services", running);
-    doc.put("spec", SpecCodec.toMap(spec));
+    doc.put("services", state);
+    doc.put("spec", SpecCodec.toMap(tried));
     return doc;
   }
 
@@ -52,24 +58,17 @@ final class Reports {
       this.log = log;
     }
 
-    /** The report of an apply that got as far as {@code spec}, best effort. */
-    void spec(String result, Spec spec, int generation, String error) {
+    /**
+     * The report of trying {@code tried}, after which the host runs generation {@code now} (null
+     * when it is not known, as after a failure that could not roll back), best effort.
+     */
+    void send(String result, Spec tried, GenerationRecord now, int generation, String error) {
       if (client == null) {
         return;
       }
-      send(spec.host(), of(result, spec, generation, error, List.of(), manager));
-    }
-
-    /** The report of generation {@code rec}, served at {@code commit}, best effort. */
-    void record(String result, GenerationRecord rec, String commit, int generation, String error) {
-      if (client == null) {
-        return;
-      }
-      send(rec.spec().host(), of(result, rec.spec().withCommit(commit), generation, error, rec.services(), manager));
-    }
-
-    private void send(String host, Map<String, Object> doc) {
-      String failure = client.report(host, doc);
+      Spec running = now == null ? null : now.spec();
+      Map<String, Object> doc = of(result, tried, running, generation, error, now == null ? List.of() : now.services(), manager);
+      String failure = client.report(tried.host(), doc);
       if (failure != null) {
         log.warn("could not report to the config server (the roll is not affected): " + failure);
       }

@@ -50,7 +50,7 @@ public final class RollLock implements AutoCloseable {
         String holder = holder(file);
         if (System.nanoTime() - deadline >= 0) {
           throw new RollException("another roll is running (" + holder + "; lock " + file + "); waited "
-              + wait.toSeconds() + " s, giving up (use --wait to wait longer)");
+              + wait.toSeconds() + " s, giving up (use --lock-wait to wait longer)");
         }
         if (!told) {
           waiting.accept("waiting for another roll to finish (" + holder + ")");

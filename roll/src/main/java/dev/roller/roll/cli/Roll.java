@@ -107,7 +107,7 @@ public final class Roll implements Callable<Integer> {
     ApplyOptions apply = new ApplyOptions();
     boolean seenRoot = false;
     boolean seenHost = false;
-    boolean seenWait = false;
+    boolean seenLockWait = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -137,7 +137,7 @@ public final class Roll implements Callable<Integer> {
             default -> apply.restartAll = true;
           }
         }
-        case "--root", "--host", "--config-server", "--wait" -> {
+        case "--root", "--host", "--config-server", "--lock-wait", "--wait" -> {
           if (value == null) {
             if (i + 1 >= args.length || args[i + 1].startsWith("-")) {
               return null;
@@ -159,13 +159,23 @@ public final class Roll implements Callable<Integer> {
               seenHost = true;
               host.hostName = value;
             }
-            case "--wait" -> {
-              if (seenWait) {
+            case "--lock-wait" -> {
+              if (seenLockWait) {
                 return null;
               }
-              seenWait = true;
+              seenLockWait = true;
               try {
-                host.wait = Durations.parse(value);
+                host.lockWait = Durations.parse(value);
+              } catch (IllegalArgumentException e) {
+                return null;
+              }
+            }
+            case "--wait" -> {
+              if (apply.wait != null) {
+                return null;
+              }
+              try {
+                apply.wait = Durations.parse(value);
               } catch (IllegalArgumentException e) {
                 return null;
               }
@@ -213,9 +223,9 @@ public final class Roll implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "FQDN", description = "This host's name in the repo. Default: host in roll.yml, then the machine's FQDN.")
     String hostName;
 
-    @Option(names = "--wait", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "10m",
+    @Option(names = "--lock-wait", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "10m",
         description = "How long to wait for another roll to finish (default: ${DEFAULT-VALUE}).")
-    Duration wait = Duration.ofMinutes(10);
+    Duration lockWait = Duration.ofMinutes(10);
   }
 
   /** Options of apply (and of plain 'roll'). */
@@ -229,6 +239,12 @@ public final class Roll implements Callable<Integer> {
     @Option(names = "--retry", description = "Apply the spec even if it failed here and was rolled back (roll does not "
         + "try a failed spec again until it changes).")
     boolean retry;
+
+    @Option(names = "--wait", paramLabel = "DURATION", converter = DurationConverter.class,
+        description = {"First long-poll the spec for up to DURATION (the server holds the request until this host's",
+            "answer changes: a new commit, its rollout wave opening), so cron every N minutes with --wait of N-1",
+            "applies a change seconds after it is served. Default: wait in roll.yml, else 0 (no wait)."})
+    Duration wait;
   }
 
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
@@ -260,7 +276,7 @@ public final class Roll implements Callable<Integer> {
           : new ConfigServerClient(settings.servers(), Duration.ofSeconds(5), Duration.ofSeconds(60),
               ConfigServerClient.SPEC_DEADLINE, log::warn);
       Applier applier = new Applier(settings.layout(), client, manager(settings), log)
-          .lockWait(options.wait)
+          .lockWait(options.lockWait)
           .pause(pause())
           .progress(new ProgressBar(err, System.console() != null));
       try {
@@ -284,7 +300,8 @@ public final class Roll implements Callable<Integer> {
             return answer != null && answer.strip().toLowerCase(java.util.Locale.ROOT).startsWith("y");
           });
         }
-        return end(applier.retry(apply.retry).apply(settings.host(), apply.restartAll), log);
+        Duration wait = apply.wait != null ? apply.wait : settings.longPoll();
+        return end(applier.retry(apply.retry).longPoll(wait).apply(settings.host(), apply.restartAll), log);
       });
     } catch (Exception e) {
       err.println("roll: error: " + e.getMessage());

@@ -39,6 +39,18 @@ final class Views {
     out.flush();
   }
 
+  /** What the config server last said of this host's rollout, when it said anything. */
+  private void rollout(HostLayout layout) {
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(layout.rollout());
+      if (!lines.isEmpty()) {
+        out.println("rollout: " + lines.get(0) + (lines.size() > 1 ? " (the config server said so at " + lines.get(1) + ")" : ""));
+      }
+    } catch (java.io.IOException e) {
+      // never told: a server without rollouts, or no roll yet
+    }
+  }
+
   int status(HostSettings settings, ServiceManager manager) throws Exception {
     HostLayout layout = settings.layout();
     Generations generations = new Generations(layout);
@@ -54,6 +66,7 @@ final class Views {
     GenerationRecord rec = GenerationRecord.read(layout.generation(current.getAsInt()));
     out.println("host: " + (rec == null ? settings.host() : rec.spec().host()));
     out.println("generation: " + current.getAsInt());
+    rollout(layout);
     FailedSpec failed = FailedSpec.read(layout.failedSpec());
     if (failed != null) {
       out.println("last attempt: failed at " + failed.at() + ", commit " + failed.commit() + ", generation "

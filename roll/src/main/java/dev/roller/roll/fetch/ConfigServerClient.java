@@ -53,8 +53,12 @@ public final class ConfigServerClient {
     this.specDeadline = specDeadline;
   }
 
-  /** A spec answer: the spec, or null when it is the one the caller has ({@code 304}); the commit served. */
-  public record SpecAnswer(Spec spec, String commit) {}
+  /**
+   * A spec answer: the spec, or null when it is the one the caller has ({@code 304}); the commit
+   * served; and what the server's rollout says of this host ({@code X-Roller-Rollout}: {@code
+   * target ...} or {@code held (why)}; null from a server without rollouts).
+   */
+  public record SpecAnswer(Spec spec, String commit, String rollout) {}
 
   /** {@code GET /hosts/{fqdn}/spec}, checked. */
   public Spec spec(String host) throws RollException {
@@ -65,20 +69,39 @@ public final class ConfigServerClient {
    * {@code GET /hosts/{fqdn}/spec}; with {@code digest} (the spec digest this host has), the
    * server answers 304 when the spec is still that one, and the answer's spec is null.
    */
-  @SuppressWarnings("unchecked")
   public SpecAnswer spec(String host, String digest) throws RollException {
+    return spec(host, digest, Duration.ZERO);
+  }
+
+  /**
+   * As above; with a {@code wait} (and a digest), a long-poll: the server holds the request until
+   * this host's answer changes (a new commit, its rollout wave opening) or the wait is up (304).
+   */
+  public SpecAnswer spec(String host, String digest, Duration wait) throws RollException {
+    return spec(host, digest, wait, false);
+  }
+
+  /**
+   * As above; with {@code retry} ({@code roll apply --retry}), the server serves the target even
+   * though it failed here (it holds a failed host on the spec it runs otherwise).
+   */
+  public SpecAnswer spec(String host, String digest, Duration wait, boolean retry) throws RollException {
     NameRule.HOST.require(host);
+    boolean polling = digest != null && !wait.isZero();
+    String query = (polling ? "&wait=" + wait.toMillis() + "ms" : "") + (retry ? "&retry=1" : "");
+    String path = "/hosts/" + host + "/spec" + (query.isEmpty() ? "" : "?" + query.substring(1));
     ServerClient.Response r;
     try {
-      r = client.get("/hosts/" + host + "/spec", digest == null ? Map.of() : Map.of("If-None-Match", etag(digest)),
-          List.of("X-Roller-Commit"), MAX_SPEC_BYTES, specDeadline);
+      r = client.get(path, digest == null ? Map.of() : Map.of("If-None-Match", etag(digest)),
+          List.of("X-Roller-Commit", "X-Roller-Rollout"), MAX_SPEC_BYTES, specDeadline, polling ? wait : Duration.ZERO);
     } catch (ServerClient.Unreachable e) {
       throw new RollException(e.getMessage().replace("no config server answered GET /hosts/" + host + "/spec",
           "no config server answered for the spec of " + host), e);
     }
     String commit = r.headers().get("X-Roller-Commit");
+    String rollout = r.headers().get("X-Roller-Rollout");
     if (r.status() == 304 && digest != null) {
-      return new SpecAnswer(null, commit);
+      return new SpecAnswer(null, commit, rollout);
     }
     if (r.status() != 200) {
       throw new RollException(r.server() + " answered " + r.status() + " for the spec of " + host + ": " + r.error());
@@ -103,7 +126,7 @@ public final class ConfigServerClient {
       throw new RollException(r.server() + " sent the spec of " + spec.host() + " when asked for " + host
           + ": refused (host untouched)");
     }
-    return new SpecAnswer(spec, commit);
+    return new SpecAnswer(spec, commit, rollout);
   }
 
   /** The weak ETag the server gives a spec with this digest. */

@@ -33,6 +33,11 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * digest, then each package's extras under its entry.
  */
 public record GenerationRecord(int generation, String builtAt, Spec spec, List<RenderedPackage> packages) {
+  /** This record with {@code spec} instead (the same spec, served at another commit). */
+  public GenerationRecord withSpec(Spec spec) {
+    return new GenerationRecord(generation, builtAt, spec, packages);
+  }
+
 
   /** Where the record lives inside a generation. */
   public static final String PATH = ".roller/generation.yml";

@@ -19,11 +19,13 @@ class PlainApplyTest {
       List.of("--yes"),
       List.of("apply", "--root", "/tmp/h", "--host", "a.b.example.com", "--config-server", "http://x:1/", "--yes"),
       List.of("--root=/tmp/h", "--config-server=http://x:1/", "--config-server", "http://y:2/", "--restart-all"),
-      List.of("--wait", "30s", "--host=web1.dc1.example.com"),
+      List.of("--lock-wait", "30s", "--host=web1.dc1.example.com"),
+      List.of("--wait", "9m", "--lock-wait=1m"),
       List.of("apply", "--retry", "--yes"));
 
   private static final List<List<String>> NOT_PLAIN = List.of(
-      List.of("--help"), List.of("status"), List.of("--root"), List.of("--root", "--yes"), List.of("--wait", "soon"),
+      List.of("--help"), List.of("status"), List.of("--root"), List.of("--root", "--yes"), List.of("--wait", "soon"), List.of("--lock-wait", "soon"),
+      List.of("--wait", "1m", "--wait", "2m"),
       List.of("--yes", "--yes"), List.of("--host", "a", "--host", "b"), List.of("--bogus"), List.of("x", "apply"),
       List.of("--yes=true"), List.of("-V"), List.of("--retry", "--retry"));
 
@@ -48,7 +50,8 @@ class PlainApplyTest {
       assertEquals(host.root, h.root, args.toString());
       assertEquals(host.servers, h.servers, args.toString());
       assertEquals(host.hostName, h.hostName, args.toString());
-      assertEquals(host.wait, h.wait, args.toString());
+      assertEquals(host.lockWait, h.lockWait, args.toString());
+      assertEquals(apply.wait, a.wait, args.toString());
       assertEquals(apply.yes, a.yes, args.toString());
       assertEquals(apply.restartAll, a.restartAll, args.toString());
       assertEquals(apply.retry, a.retry, args.toString());
