@@ -41,6 +41,9 @@ class InstallCronTest {
         web1);
     Path file = root.resolve("etc/cron.d/roller-foreman");
     assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    String minute = web1.split("-")[0];
+    assertTrue(Files.readString(file).contains("\n" + minute + "-59/10 * * * * root /usr/local/bin/roll apply --yes --wait 9m"
+        + " >> /var/log/roller/roll-cron.log 2>&1\n"), "roll every 10 minutes, long-polling 9: " + Files.readString(file));
     assertEquals(0, Files.getAttribute(file, "unix:uid"));
     assertEquals(web1, line("web1.dc1.example.com", "10m"), "the same host gets the same minute");
     assertTrue(out.contains("up to date"), out);

@@ -143,4 +143,34 @@ class RolloutRollTest {
       assertTrue(alpha(host).contains(" 2.1.0 "), host + ": " + alpha(host));
     }
   }
+
+  @Test
+  void withWaitAHeldHostAppliesAsSoonAsItsWaveOpens() throws Exception {
+    Services.publish(server, "alpha", "1.1.0", "");
+    hostclass("packages: {alpha: 1.1.0, beta: 1.0.0}\nparams: {greeting: hello}\nrollout:\n  waves: [1, 100%]\n");
+    List<String> order = order();
+    String canary = order.get(0);
+    String held = order.get(1);
+
+    // roll apply --wait 60s on a held host: it long-polls, parked on the server, until the canary is done.
+    java.util.concurrent.CompletableFuture<Outcome> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> appliers.get(held).longPoll(Duration.ofSeconds(60)).apply(held, false));
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    for (int i = 0; i < 500; i++) {
+      String health = http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/health")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      if (health.contains("parked: 1")) {
+        break;
+      }
+      Thread.onSpinWait();
+    }
+    assertTrue(!waiting.isDone(), "still waiting while the canary has not rolled");
+    assertTrue(alpha(held).contains(" 1.0.0 "), alpha(held));
+
+    assertEquals(0, appliers.get(canary).apply(canary, false).exitCode());
+
+    Outcome outcome = waiting.get(30, java.util.concurrent.TimeUnit.SECONDS); // well before its 60 s wait is up
+    assertEquals(0, outcome.exitCode(), outcome.message());
+    assertTrue(alpha(held).contains(" 1.1.0 "), "applied once its wave opened: " + alpha(held));
+  }
 }

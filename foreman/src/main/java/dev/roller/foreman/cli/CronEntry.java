@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code /etc/cron.d/roller-foreman}: foreman sync every few minutes, at a per-host splay. */
+/**
+ * {@code /etc/cron.d/roller-foreman}: roll and foreman sync every few minutes, at a per-host
+ * splay. roll long-polls its spec for all but the last minute of the period ({@code --wait},
+ * DESIGN §5), so a change is applied seconds after the config server serves it.
+ */
 final class CronEntry {
   static final String PATH = "etc/cron.d/roller-foreman";
   private static final Pattern EVERY = Pattern.compile("([1-9][0-9]?)(m|h)");
@@ -23,6 +27,7 @@ final class CronEntry {
       throw new IllegalArgumentException("--every must be minutes (e.g. 10m) or hours (e.g. 1h), not " + every);
     }
     int n = Integer.parseInt(m.group(1));
+    int minutes = m.group(2).equals("m") ? n : n * 60;
     // A stable number from the host name (String.hashCode is specified), spread over the period.
     int splay = Math.floorMod(host.hashCode() * 31 + 17, 3600);
     String when;
@@ -40,11 +45,14 @@ final class CronEntry {
       int hour = (splay / 60) % n;
       when = minute + " " + (n == 1 ? "*" : n == 24 ? Integer.toString(hour) : hour + "-23/" + n) + " * * *";
     }
+    String roll = minutes > 1 ? "roll apply --yes --wait " + (minutes - 1) + "m" : "roll apply --yes";
     return "# Written by foreman install-cron (the foreman package's activate hook): keeps this host's\n"
-        + "# accounts true to the config repo. The minute is derived from the host name, so a fleet\n"
-        + "# spreads its syncs over the period.\n"
+        + "# packages (roll, which waits for a change for all but the last minute of the period) and\n"
+        + "# accounts (foreman) true to the config repo. The minute is derived from the host name, so a\n"
+        + "# fleet spreads its runs over the period.\n"
         + "SHELL=/bin/sh\n"
         + "PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin\n"
+        + when + " root /usr/local/bin/" + roll + " >> /var/log/roller/roll-cron.log 2>&1\n"
         + when + " root /usr/local/bin/foreman sync >> /var/log/roller/foreman.log 2>&1\n";
   }
 

@@ -70,6 +70,8 @@ public final class Applier {
   private Confirm confirm;
   private boolean retry;
   private Duration longPoll = Duration.ZERO;
+  /** The longest a config server holds one long-poll. */
+  static final Duration MAX_POLL = Duration.ofMinutes(5);
 
   /** Asked, with the plan, before a change is applied (roll apply on a terminal without --yes). */
   public interface Confirm {
@@ -168,7 +170,20 @@ public final class Applier {
       if (known == null) {
         return;
       }
-      rollout(client.spec(host, known.digest(), longPoll).rollout());
+      // A server holds one request at most 5 minutes: a longer wait is several, back to back.
+      long deadline = System.nanoTime() + longPoll.toNanos();
+      for (int polls = 0; polls < 1000; polls++) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        Duration chunk = Duration.ofNanos(Math.min(left, MAX_POLL.toNanos()));
+        ConfigServerClient.SpecAnswer answer = client.spec(host, known.digest(), chunk);
+        rollout(answer.rollout());
+        if (answer.spec() != null || chunk.toMillis() < 1000) {
+          return;
+        }
+      }
     } catch (RollException | IOException e) {
       log.warn("could not wait for a change (" + e.getMessage() + "): applying now");
     }
