@@ -117,6 +117,12 @@ class ImpactTest {
     assertEquals(List.of("dc1", "dc2"), g.get("datacenters"));
     assertEquals(Map.of("app", Map.of("from", "1.0.0", "to", "1.1.0")), g.get("packages"));
     assertEquals(Map.of("app", "restart"), g.get("services"));
+    assertEquals("every host at once", g.get("rollout"));
+
+    branch("waves", Map.of("hostclasses/web.yml", "packages:\n  app: 1.1.0\nparams:\n  greeting: hi\n  unused: 1\n"
+        + "rollout:\n  waves: [1, 50%]\n  soak: 5m\n"));
+    assertEquals("waves 1, 50%; soak 5m; max_failures 0", groups(impact("to=waves")).get(0).get("rollout"),
+        "the change would reach the hostclass in its waves");
   }
 
   @Test
@@ -212,7 +218,8 @@ class ImpactTest {
 
     String markdown = server.get("/impact?to=bump&format=markdown").body();
     assertTrue(markdown.contains("**3 of 4 hosts change**"), markdown);
-    assertTrue(markdown.contains("| 1 | 3: web1.dc1.example.com, … | web | dc1, dc2 | app 1.0.0 → 1.1.0 |  |  | app: restart |"), markdown);
+    assertTrue(markdown.contains("| 1 | 3: web1.dc1.example.com, … | web | dc1, dc2 | app 1.0.0 → 1.1.0 |  |  | app: restart "
+        + "| every host at once |"), markdown);
   }
 
   @Test

@@ -192,6 +192,12 @@ class RolloutTest {
     assertEquals(true, halted.get("halted"));
     assertEquals("halted: 1 hosts failed (max_failures 0): " + canary, halted.get("state"));
     assertTrue(rollout(server, canary).startsWith("held (this spec rolled-back here at "), rollout(server, canary));
+    String metrics = server.get("/metrics").body();
+    assertTrue(metrics.contains("roller_rollout_halted{hostclass=\"web\"} 1\n"), metrics);
+    assertTrue(metrics.contains("roller_rollout_hosts{hostclass=\"web\",state=\"failed\"} 1\n"), metrics);
+    assertTrue(metrics.contains("roller_rollout_hosts{hostclass=\"web\",state=\"held\"} 4\n"), metrics);
+    String page = server.get("/").body();
+    assertTrue(page.contains("<h2>Rollouts</h2>") && page.contains("<td class=\"halted\">halted: 1 hosts failed"), page);
     assertEquals(target(canary, v1), served(server, canary), "a failed host is held on the spec it went back to");
     HttpResponse<String> asked = server.get("/hosts/" + canary + "/spec", "If-None-Match", "W/\"" + target(canary, v1) + "\"");
     assertEquals(304, asked.statusCode(), "holding it costs a 304");

@@ -40,6 +40,13 @@ public record Rollout(List<Wave> waves, Duration soak, int maxFailures, boolean 
     waves = List.copyOf(waves);
   }
 
+  /** How it reads in a summary: {@code waves 1, 10%, 100%; soak 5m; max_failures 1} (and {@code ; paused}). */
+  public String describe() {
+    String soakText = soak.isZero() ? "0s" : soak.toSeconds() % 60 == 0 ? soak.toMinutes() + "m" : soak.toSeconds() + "s";
+    return "waves " + waves.toString().replaceAll("[\\[\\]]", "") + "; soak " + soakText + "; max_failures " + maxFailures
+        + (paused ? "; paused" : "");
+  }
+
   /**
    * Where each wave ends in a hostclass of {@code hosts} hosts: rising cumulative sizes, the last
    * one {@code hosts} (waves that reach no further than the one before are left out).

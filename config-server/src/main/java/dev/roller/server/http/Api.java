@@ -80,7 +80,7 @@ public final class Api implements AutoCloseable {
     RoutingHandler routes = new RoutingHandler()
         .get("/", view(takes(reports::page)))
         .get("/health", this::health)
-        .get("/metrics", this::metrics)
+        .get("/metrics", new BlockingHandler(this::metrics)) // a worker's: rollout figures read the reports
         .get("/datacenters", cached(view(true, takes(repo::datacenters))))
         .get("/datacenters/{dc}", cached(view(true, takes(repo::datacenter))))
         .get("/hostclasses", cached(view(true, takes(repo::hostclasses))))
@@ -349,12 +349,12 @@ public final class Api implements AutoCloseable {
     polls.close();
   }
 
-  /** Prometheus text format; cheap, so answered on the I/O thread like /health. */
+  /** Prometheus text format. */
   private void metrics(HttpServerExchange exchange) {
     Snapshot current = snapshots.current();
     exchange.getResponseHeaders().put(COMMIT_HEADER, current == null ? "" : current.commit());
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-    exchange.getResponseSender().send(metrics.render(snapshots, store));
+    exchange.getResponseSender().send(metrics.render(snapshots, store, rollouts));
   }
 
   /**

@@ -41,7 +41,7 @@ final class Metrics {
     latencySum.computeIfAbsent(route, k -> new java.util.concurrent.atomic.DoubleAdder()).add(seconds);
   }
 
-  String render(Snapshots snapshots, PackageStore store) {
+  String render(Snapshots snapshots, PackageStore store, dev.roller.server.rollout.Rollouts rollouts) {
     StringBuilder out = new StringBuilder(2048);
     out.append("# HELP roller_http_requests_total Requests answered, by route and status.\n");
     out.append("# TYPE roller_http_requests_total counter\n");
@@ -70,6 +70,9 @@ final class Metrics {
       out.append("# HELP roller_snapshot_hosts Hosts in the commit served.\n# TYPE roller_snapshot_hosts gauge\n");
       out.append("roller_snapshot_hosts ").append(current.repo().hosts().size()).append('\n');
     }
+    if (current != null) {
+      rollouts(out, current, rollouts);
+    }
     out.append("# HELP roller_rejected_commits_total Commits that failed validation and were not served.\n");
     out.append("# TYPE roller_rejected_commits_total counter\n");
     out.append("roller_rejected_commits_total ").append(snapshots.rejectedCount()).append('\n');
@@ -80,5 +83,34 @@ final class Metrics {
       out.append("roller_store_cache_misses_total ").append(cache.misses()).append('\n');
     }
     return out.toString();
+  }
+
+  /** Per hostclass: hosts per rollout state, the wave open and of how many, halted or not (DESIGN §8). */
+  private static void rollouts(StringBuilder out, Snapshot current, dev.roller.server.rollout.Rollouts rollouts) {
+    StringBuilder hosts = new StringBuilder();
+    StringBuilder wave = new StringBuilder();
+    StringBuilder waves = new StringBuilder();
+    StringBuilder halted = new StringBuilder();
+    for (String hc : current.repo().hostclasses().keySet()) {
+      dev.roller.server.rollout.Rollouts.HostclassRollout r;
+      try {
+        r = rollouts.of(current, hc);
+      } catch (java.io.IOException e) {
+        return; // the reports cannot be read: no rollout figures rather than wrong ones
+      }
+      String label = "{hostclass=\"" + hc + "\"";
+      r.counts().forEach((state, n) -> hosts.append("roller_rollout_hosts").append(label).append(",state=\"")
+          .append(state.label).append("\"} ").append(n).append('\n'));
+      wave.append("roller_rollout_wave").append(label).append("} ").append(r.openWaves()).append('\n');
+      waves.append("roller_rollout_waves").append(label).append("} ").append(r.ends().size()).append('\n');
+      halted.append("roller_rollout_halted").append(label).append("} ").append(r.halted() ? 1 : 0).append('\n');
+    }
+    out.append("# HELP roller_rollout_hosts Hosts of a hostclass by rollout state (done, pending, failed, held).\n")
+        .append("# TYPE roller_rollout_hosts gauge\n").append(hosts)
+        .append("# HELP roller_rollout_wave The last wave open in a hostclass's rollout.\n# TYPE roller_rollout_wave gauge\n")
+        .append(wave)
+        .append("# HELP roller_rollout_waves Waves in a hostclass's rollout.\n# TYPE roller_rollout_waves gauge\n").append(waves)
+        .append("# HELP roller_rollout_halted 1 when a hostclass's rollout is halted by failures.\n")
+        .append("# TYPE roller_rollout_halted gauge\n").append(halted);
   }
 }

@@ -152,6 +152,9 @@ final class ReportViews {
     StringBuilder html = new StringBuilder(4096);
     html.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Roller fleet</title><style>")
         .append("body{font-family:sans-serif;margin:2em}td,th{padding:2px 10px;text-align:left}")
+        .append(".bar{display:flex;width:300px;height:12px;background:#eee}.bar span{display:block;height:12px}")
+        .append(".bar .done{background:#1a7f37}.bar .pending{background:#54aeff}.bar .failed{background:#cf222e}")
+        .append(".bar .held{background:#d4a72c}.halted{color:#cf222e;font-weight:bold}")
         .append(".in-sync{color:#1a7f37}.drifted{color:#9a6700}.failing{color:#cf222e}.never-reported{color:#6e7781}.report-unreadable{color:#cf222e}")
         .append("</style></head><body>\n<h1>Roller fleet</h1>\n<p>commit <code>").append(Html.escape(s.commit()))
         .append("</code>, ").append(s.repo().hosts().size()).append(" hosts</p>\n");
@@ -175,9 +178,51 @@ final class ReportViews {
     }
     html.append("<p>");
     counts.forEach((state, n) -> html.append(Html.escape(state.label)).append(": ").append(n).append(" &nbsp; "));
-    html.append("</p>\n").append(tables).append("</body></html>\n");
+    html.append("</p>\n");
+    rollouts(html, s);
+    html.append(tables).append("</body></html>\n");
     byte[] bytes = html.toString().getBytes(StandardCharsets.UTF_8);
     return new Reply(200, null, bytes, null, bytes.length, "text/html; charset=utf-8", s.commit());
+  }
+
+  /**
+   * A progress bar per hostclass whose rollout is declared or not complete: done, pending,
+   * failed and held hosts, the state and why.
+   */
+  private void rollouts(StringBuilder html, Snapshot s) {
+    StringBuilder rows = new StringBuilder();
+    for (String hc : s.repo().hostclasses().keySet()) {
+      Rollouts.HostclassRollout r;
+      try {
+        r = rollouts.of(s, hc);
+      } catch (IOException e) {
+        html.append("<p class=\"halted\">rollouts unknown: the reports cannot be read: ").append(Html.escape(e.getMessage()))
+            .append("</p>\n");
+        return;
+      }
+      int total = r.hosts().size();
+      if (!r.declared() && r.count(Rollouts.State.DONE) == total) {
+        continue;
+      }
+      rows.append("<tr><td>").append(Html.escape(hc)).append("</td><td><div class=\"bar\">");
+      for (Rollouts.State state : Rollouts.State.values()) {
+        int n = r.count(state);
+        if (n > 0) {
+          rows.append("<span class=\"").append(state.label).append("\" style=\"width:").append(100.0 * n / total)
+              .append("%\" title=\"").append(n).append(' ').append(state.label).append("\"></span>");
+        }
+      }
+      rows.append("</div></td><td>");
+      for (Rollouts.State state : Rollouts.State.values()) {
+        rows.append(state.label).append(' ').append(r.count(state)).append(state == Rollouts.State.HELD ? "" : ", ");
+      }
+      rows.append("</td><td>wave ").append(r.openWaves()).append(" of ").append(r.ends().size()).append("</td><td")
+          .append(r.halted() ? " class=\"halted\"" : "").append('>').append(Html.escape(r.state()))
+          .append(r.nextWave() == null ? "" : "; " + Html.escape(r.nextWave())).append("</td></tr>\n");
+    }
+    if (rows.length() > 0) {
+      html.append("<h2>Rollouts</h2>\n<table>\n").append(rows).append("</table>\n");
+    }
   }
 
   /** The report's body, which {@link Uploads} has received whole (at most {@link #MAX_REPORT} bytes). */

@@ -75,6 +75,7 @@ public final class ImpactReport {
         peers.put(hc, pm);
       });
       m.put("peers", peers);
+      m.put("rollout", rollout(g, g.kind().equals("removed") ? before : after));
       m.put("services", n <= PREDICTED_GROUPS ? services(g, before, after, predictor)
           : Map.of("*", "not predicted here (the " + PREDICTED_GROUPS + " largest groups are): ?group=" + n + " predicts it"));
       groups.add(m);
@@ -106,6 +107,17 @@ public final class ImpactReport {
     doc.put("services", services(g, before, after, predictor));
     doc.put("hosts", hosts.subList((page - 1) * PAGE, Math.min(hosts.size(), page * PAGE)));
     return doc;
+  }
+
+  /** How the change would reach the group's hosts: their hostclass's {@code rollout:} (DESIGN §8). */
+  private static String rollout(Impact.Group g, ConfigRepo repo) {
+    List<String> out = new ArrayList<>();
+    for (String hc : g.hostclasses()) {
+      dev.roller.repo.model.Hostclass h = repo.hostclasses().get(hc);
+      String text = h == null || h.rollout() == null ? "every host at once" : h.rollout().describe();
+      out.add(g.hostclasses().size() == 1 ? text : hc + ": " + text);
+    }
+    return String.join("; ", out);
   }
 
   /** The group's services, predicted for one of its hosts (every host of a group changes the same way). */

@@ -42,8 +42,8 @@ public final class ImpactText {
     if (groups.isEmpty()) {
       return out.toString();
     }
-    out.append("\n| # | hosts | hostclasses | datacenters | packages | params | peers | services |\n");
-    out.append("|---|---|---|---|---|---|---|---|\n");
+    out.append("\n| # | hosts | hostclasses | datacenters | packages | params | peers | services | rollout |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|\n");
     int lines = 7;
     int i = 0;
     for (; i < groups.size() && lines < MAX_LINES - 1; i++, lines++) {
@@ -55,7 +55,8 @@ public final class ImpactText {
           .append(cell(join((List<?>) g.get("hostclasses")))).append(" | ").append(cell(join((List<?>) g.get("datacenters"))))
           .append(" | ").append(cell(changes((Map<?, ?>) g.get("packages")))).append(" | ")
           .append(cell(changes((Map<?, ?>) g.get("params")))).append(" | ").append(cell(peers((Map<?, ?>) g.get("peers"))))
-          .append(" | ").append(cell(services((Map<?, ?>) g.get("services")))).append(" |\n");
+          .append(" | ").append(cell(services((Map<?, ?>) g.get("services")))).append(" | ")
+          .append(cell(String.valueOf(g.get("rollout")))).append(" |\n");
     }
     if (i < groups.size()) {
       int rest = 0;
@@ -63,7 +64,7 @@ public final class ImpactText {
         rest += ((Number) ((Map<?, ?>) groups.get(j)).get("count")).intValue();
       }
       out.append("| … | ").append(groups.size() - i).append(" more groups, ").append(rest)
-          .append(" hosts (all of them: `GET /impact?to=…&group=N`) | | | | | | |\n");
+          .append(" hosts (all of them: `GET /impact?to=…&group=N`) | | | | | | | |\n");
     }
     return out.toString();
   }
@@ -91,6 +92,7 @@ public final class ImpactText {
       line(out, "params", changes((Map<?, ?>) g.get("params")));
       line(out, "peers", peers((Map<?, ?>) g.get("peers")));
       line(out, "services", services((Map<?, ?>) g.get("services")));
+      line(out, "rollout", String.valueOf(g.get("rollout")));
     }
     return out.toString();
   }
