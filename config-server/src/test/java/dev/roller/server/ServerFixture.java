@@ -44,9 +44,14 @@ final class ServerFixture implements AutoCloseable {
   }
 
   static ServerFixture start(TestRepo repo, Path dir, PackageStore store, String token, ServerLimits limits) throws Exception {
+    return start(repo, dir, store, token, limits, Duration.ofHours(1));
+  }
+
+  /** As above, polling the repo and the store's reports every {@code poll}. */
+  static ServerFixture start(TestRepo repo, Path dir, PackageStore store, String token, ServerLimits limits, Duration poll)
+      throws Exception {
     Snapshots snapshots = new Snapshots(RepoSource.open(repo.dir().toString(), dir.resolve("cache")), "main");
-    ConfigServerApp app = ConfigServerApp.start(snapshots, store, token, dir.resolve("uploads"), "127.0.0.1", 0,
-        Duration.ofHours(1), limits);
+    ConfigServerApp app = ConfigServerApp.start(snapshots, store, token, dir.resolve("uploads"), "127.0.0.1", 0, poll, limits);
     snapshots.refresh();
     return new ServerFixture(repo, dir, app);
   }

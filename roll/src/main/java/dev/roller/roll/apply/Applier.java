@@ -229,7 +229,11 @@ public final class Applier {
       List<String> problems = notModified ? builds().quickVerify(from, known.packages()) : builds().verify(from, fromRec, false);
       if (problems.isEmpty()) {
         String had = notModified ? known.commit() : fromRec.spec().commit();
-        if (commit != null && !commit.equals(had)) {
+        // Reported when the commit moved on, and when the server's rollout does not count this
+        // host done on this spec ("target (wave ...)": its last report was lost), so a lost
+        // report never holds a rollout back.
+        boolean unknownToServer = answer.rollout() != null && answer.rollout().startsWith("target (");
+        if (commit != null && (!commit.equals(had) || unknownToServer)) {
           GenerationRecord rec = fromRec != null ? fromRec : GenerationRecord.read(layout.generation(from));
           if (rec != null) {
             Spec same = rec.spec().withCommit(commit);
@@ -252,6 +256,8 @@ public final class Applier {
     String digest = spec.digest();
     FailedSpec failed = FailedSpec.read(layout.failedSpec());
     if (failed != null && failed.digest().equals(digest) && !retry) {
+      // The server would have held this host had it known: its report of the failure was lost.
+      reports.send("rolled-back", spec, blank ? null : fromRec, from, failed.error());
       return Outcome.failed("not applied: this spec (commit " + shortCommit(spec.commit()) + ") failed here at " + failed.at()
           + " and was rolled back from generation " + failed.generation() + ": " + failed.error()
           + "; roll tries it again when the spec changes, or with 'roll apply --retry' (host untouched: still on generation "
