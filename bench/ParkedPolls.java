@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * Parks N long-polls on a config server (GET /hosts/{fqdn}/spec?wait=5m with each host's current
  * ETag, one connection each, hosts from a file), waits until /health counts them parked, then
- * times 2,000 GET /health one after another and, while they are still parked, has jcmd measure the
+ * times 2,000 GET /health one after another (after 1,000 to warm up) and, while they are still parked, has jcmd measure the
  * server's live heap (a full GC first). Prints "parked p50_ms p99_ms busy_workers heap_mib".
  * Usage: java ParkedPolls.java BASE_URL HOSTS_FILE N SERVER_PID
  */
@@ -48,6 +48,9 @@ public class ParkedPolls {
       if (parked < n) {
         Thread.sleep(100);
       }
+    }
+    for (int i = 0; i < 1000; i++) { // warm up both sides' JIT, as a long-running server is
+      http.send(HttpRequest.newBuilder(base.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
     }
     long[] nanos = new long[2000];
     for (int i = 0; i < nanos.length; i++) {

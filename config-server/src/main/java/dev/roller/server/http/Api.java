@@ -47,6 +47,8 @@ public final class Api implements AutoCloseable {
   private final RolloutViews rolloutViews;
   private final Metrics metrics = new Metrics();
   private final LongPolls polls;
+  /** Requests a worker thread is running now (XNIO's own count is not kept by its pool). */
+  private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
   /** A long-poll is answered before the connection's idle timeout would close it. */
   private final java.time.Duration maxWait;
   private final PackageStore store;
@@ -160,6 +162,7 @@ public final class Api implements AutoCloseable {
   private HttpHandler handle(boolean cacheable, Function<Request, Reply> view) {
     return exchange -> {
       Request request = new Request(exchange, snapshots);
+      busy.incrementAndGet();
       try {
         Reply reply = view.apply(request);
         // Only a document is rendered in a format (a view that answers text, such as /impact's markdown, takes its own).
@@ -175,6 +178,8 @@ public final class Api implements AutoCloseable {
         error(exchange, e.status(), e.getMessage(), safeFormat(request));
       } catch (RuntimeException e) {
         internalError(exchange, e);
+      } finally {
+        busy.decrementAndGet();
       }
     };
   }
@@ -211,6 +216,7 @@ public final class Api implements AutoCloseable {
         @Override
         public void handleRequest(HttpServerExchange ex) {
           Request request = new Request(ex, snapshots);
+          busy.incrementAndGet();
           try {
             Reply reply = view.apply(request);
             boolean unchanged = reply.status() == 200 && reply.etag() != null && notModified(ex, reply.etag());
@@ -226,6 +232,8 @@ public final class Api implements AutoCloseable {
             error(ex, e.status(), e.getMessage(), safeFormat(request));
           } catch (RuntimeException | java.io.IOException e) {
             internalError(ex, e instanceof RuntimeException re ? re : new RuntimeException(e));
+          } finally {
+            busy.decrementAndGet();
           }
         }
       };
@@ -304,7 +312,7 @@ public final class Api implements AutoCloseable {
           "loaded_at", current.loadedAt().toString());
     }
     XnioWorkerMXBean workers = exchange.getConnection().getWorker().getMXBean();
-    doc.put("workers", Request.map("busy", workers.getBusyWorkerThreadCount(), "threads", workers.getMaxWorkerPoolSize(),
+    doc.put("workers", Request.map("busy", busy.get(), "threads", workers.getMaxWorkerPoolSize(),
         "queued", workers.getWorkerQueueSize()));
     doc.put("uploads", Request.map("busy", uploads.busy(), "threads", uploads.threads(), "queued", uploads.queued()));
     doc.put("long_polls", Request.map("parked", polls.parked()));
