@@ -206,6 +206,12 @@ class RolloutTest {
       assertEquals("held (halted: 1 hosts failed, max_failures 0)", rollout(server, host));
     }
 
+    // A revert: every host's target is the spec it runs again; the rollout is complete.
+    hostclass("1.0.0", "rollout:\n  waves: [1, 100%]\n  max_failures: 0\n");
+    commit("revert");
+    assertEquals("complete", rolloutOf(server, "web").get("state"));
+    assertEquals("target", rollout(server, canary));
+
     // A fix: every spec changes, the failure is of a spec no longer wanted, the canary goes first again.
     hostclass("1.2.0", "rollout:\n  waves: [1, 100%]\n  max_failures: 0\n");
     String v3 = commit("fixed app");
@@ -313,12 +319,46 @@ class RolloutTest {
         + ", running: " + other + ", running_commit: " + v2 + "}", 422);
     assertTrue(ServerFixture.error(lie).contains("but that commit gives it"), lie.body());
     assertEquals(target(second, v1), served(server, second), "still held: no report made the canary done");
-    // A report in the store that cannot be read holds its host.
+    // A host's clock is not believed: the server stamps the report with its own.
+    String digest = target(canary, v2);
+    report(server, canary, "{result: applied, commit: " + v2 + ", tried: " + digest + ", running: " + digest
+        + ", running_commit: " + v2 + ", time: '2099-01-01T00:00:00Z'}", 201);
+    String kept = java.nio.file.Files.readString(dir.resolve("server/store/reports/" + canary + ".yml"));
+    java.time.Instant stamped = java.time.Instant.parse(kept.replaceAll("(?s).*received_at: '?([^'\n]+)'?\n.*", "$1"));
+    assertTrue(Math.abs(java.time.Duration.between(stamped, java.time.Instant.now()).toMinutes()) < 5, kept);
+    // A report in the store that cannot be read holds its host (the canary is done now: wave 2 is open).
     java.nio.file.Files.writeString(dir.resolve("server/store/reports/" + second + ".yml"), "result: [unclosed\n");
     refresh(server);
     HttpResponse<String> unreadable = server.get("/hosts/" + second + "/spec");
     assertEquals(503, unreadable.statusCode(), unreadable.body());
     assertTrue(ServerFixture.error(unreadable).contains("held (its last report cannot be read"), unreadable.body());
     assertEquals(200, server.get("/health").statusCode());
+  }
+
+  @Test
+  void aStoreWhoseReportsCannotBeReadAdmitsNobody() throws Exception {
+    FilesystemStore files = new FilesystemStore(dir.resolve("server/store"));
+    dev.roller.pkg.store.PackageStore broken = (dev.roller.pkg.store.PackageStore) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {dev.roller.pkg.store.PackageStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("reportTags") || method.getName().equals("report")) {
+            throw new java.io.IOException("the bucket is unreachable");
+          }
+          try {
+            return method.invoke(files, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    ServerFixture blind = ServerFixture.start(repo, dir.resolve("blind"), broken, ServerFixture.TOKEN);
+    try {
+      HttpResponse<String> spec = blind.get("/hosts/web1.dc1.example.com/spec");
+      assertEquals(503, spec.statusCode(), spec.body());
+      assertTrue(ServerFixture.error(spec).contains("cannot read the hosts' reports") && spec.body().contains("held"),
+          spec.body());
+      assertEquals(503, blind.get("/rollouts").statusCode());
+      assertEquals(200, blind.get("/health").statusCode(), "and it keeps serving");
+    } finally {
+      blind.app.close();
+    }
   }
 }

@@ -113,10 +113,15 @@ public record HostSettings(HostLayout layout, List<URI> servers, String host, St
       throw new SettingsException("cannot read " + path + ": " + e.getMessage());
     }
     Map<String, Object> plain = PlainSettings.read(new String(bytes, StandardCharsets.UTF_8), KEYS);
-    if (plain != null && MANAGERS.contains(plain.getOrDefault("service_manager", "auto")) && duration(plain.get("wait")) != null) {
+    if (plainUsable(plain)) {
       return plain;
     }
     return readYaml(bytes, path.toString());
+  }
+
+  /** Whether the plain reading may stand (values it cannot check itself are YAML's to report, with their line). */
+  static boolean plainUsable(Map<String, Object> plain) {
+    return plain != null && MANAGERS.contains(plain.getOrDefault("service_manager", "auto")) && duration(plain.get("wait")) != null;
   }
 
   /** roll.yml read as YAML, every mistake named with its line. */

@@ -44,7 +44,7 @@ class HostSettingsTest {
         "  - http://a:8080", "- http://b", "    - c", "  -d", "  - ", "  - null", "service_manager: exec",
         "service_manager: systemd", "service_manager: bogus", "# comment", "   # indented comment", "", "  ", "---", "...",
         "key: value", "host: [a]", "config_servers: {a: b}", "host: &anchor a", "host: *anchor", "host: a\u00e9",
-        "host: \"a\"", "host: a\tb", "service_manager: auto # why");
+        "host: \"a\"", "host: a\tb", "service_manager: auto # why", "wait: 9m", "wait: 30s", "wait: soon", "wait:");
     Random random = new Random(11);
     int accepted = 0;
     for (int i = 0; i < 30_000; i++) {
@@ -53,7 +53,7 @@ class HostSettingsTest {
         text.append(lines.get(random.nextInt(lines.size()))).append('\n');
       }
       Map<String, Object> plain = PlainSettings.read(text.toString(), HostSettings.KEYS);
-      if (plain == null || !HostSettings.MANAGERS.contains(plain.getOrDefault("service_manager", "auto"))) {
+      if (!HostSettings.plainUsable(plain)) {
         continue;
       }
       accepted++;
@@ -67,5 +67,19 @@ class HostSettingsTest {
     }
     assertTrue(accepted > 1000, "files both read: " + accepted);
     assertNull(PlainSettings.read("# nothing\n", HostSettings.KEYS), "an empty file is YAML's to report");
+  }
+
+  @Test
+  void waitInRollYmlIsTheLongPollOfApply(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) throws Exception {
+    java.nio.file.Path config = root.resolve("etc/roller/roll.yml");
+    java.nio.file.Files.createDirectories(config.getParent());
+    java.nio.file.Files.writeString(config, "config_servers: http://c:8080\nhost: web1.dc1.example.com\nwait: 9m\n");
+    assertEquals(java.time.Duration.ofMinutes(9), HostSettings.resolve(root, null, null, Map.of(), true).longPoll());
+    java.nio.file.Files.writeString(config, "config_servers: http://c:8080\nhost: web1.dc1.example.com\n");
+    assertEquals(java.time.Duration.ZERO, HostSettings.resolve(root, null, null, Map.of(), true).longPoll(), "no wait by default");
+    java.nio.file.Files.writeString(config, "config_servers: http://c:8080\nhost: web1.dc1.example.com\nwait: soon\n");
+    HostSettings.SettingsException e = org.junit.jupiter.api.Assertions.assertThrows(HostSettings.SettingsException.class,
+        () -> HostSettings.resolve(root, null, null, Map.of(), true));
+    assertTrue(e.getMessage().contains("roll.yml:3: wait must be a duration such as 9m or 30s, not \"soon\""), e.getMessage());
   }
 }
