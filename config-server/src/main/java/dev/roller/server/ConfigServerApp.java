@@ -62,10 +62,16 @@ public final class ConfigServerApp implements AutoCloseable {
   /** As above, with every resource limit given. */
   public static ConfigServerApp start(Snapshots snapshots, PackageStore store, String publishToken, Path uploads,
       String bind, int port, Duration poll, ServerLimits limits) {
+    return start(snapshots, store, publishToken, uploads, bind, port, poll, limits, null);
+  }
+
+  /** As above; with a {@code signer}, every spec and users answer is signed (DESIGN §9). */
+  public static ConfigServerApp start(Snapshots snapshots, PackageStore store, String publishToken, Path uploads,
+      String bind, int port, Duration poll, ServerLimits limits, dev.roller.repo.trust.Signatures.Signer signer) {
     if (store instanceof CachingStore cache) {
       snapshots.onSwap(snapshot -> prefetch(snapshot, cache));
     }
-    Api api = new Api(snapshots, store, publishToken, uploads, MAX_UPLOAD, limits);
+    Api api = new Api(snapshots, store, publishToken, uploads, MAX_UPLOAD, limits, signer);
     Undertow undertow = Undertow.builder()
         .addHttpListener(port, bind)
         .setWorkerThreads(limits.workers())

@@ -77,6 +77,20 @@ public record HostLayout(Path root) {
     return root.resolve("var/lib/roller/rollout");
   }
 
+  /** When the last spec applied was issued (a signed answer issued earlier is a replay). */
+  public Path issued() {
+    return root.resolve("var/lib/roller/issued");
+  }
+
+  /** When {@link #issued} says the last applied answer was issued, or null. */
+  public java.time.Instant lastIssued() {
+    try {
+      return java.time.Instant.parse(java.nio.file.Files.readString(issued()).strip());
+    } catch (java.io.IOException | java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
   public Path journal() {
     return root.resolve("var/lib/roller/journal");
   }

@@ -35,12 +35,21 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * host: web1.dc1.example.com        # default: this machine's FQDN
  * service_manager: auto             # exec, systemd, or auto (systemd where it runs)
  * wait: 9m                          # roll apply long-polls its spec this long first (default: 0, no wait)
+ * trust: [ed25519:MCowBQYDK2VwAyEA...]   # the config servers' signing keys (several: a rotation)
+ * max_age: 7d                       # with trust: an answer issued longer ago is refused
  * </pre>
+ *
+ * <p>With {@code trust}, every spec and users answer must be signed by one of those keys
+ * (DESIGN §9); without it, answers are not verified.
  */
-public record HostSettings(HostLayout layout, List<URI> servers, String host, String serviceManager, Duration longPoll) {
+public record HostSettings(HostLayout layout, List<URI> servers, String host, String serviceManager, Duration longPoll,
+    List<java.security.PublicKey> trust, Duration maxAge) {
+  /** How old a signed answer may be, unless max_age says otherwise. */
+  public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(7);
   public static final String ENV_SERVERS = "ROLLER_CONFIG_SERVER";
   static final List<String> MANAGERS = List.of("auto", "exec", "systemd");
-  static final List<String> KEYS = List.of("config_servers", "host", "service_manager", "wait");
+  static final List<String> KEYS = List.of("config_servers", "host", "service_manager", "wait", "trust", "max_age");
+  static final java.util.Set<String> LISTS = java.util.Set.of("config_servers", "trust");
 
   /** A setting that cannot be used: exit 2, naming the file and line or the option. */
   public static final class SettingsException extends Exception {
@@ -91,7 +100,14 @@ public record HostSettings(HostLayout layout, List<URI> servers, String host, St
     }
     String manager = (String) file.getOrDefault("service_manager", "auto");
     Duration wait = file.get("wait") == null ? Duration.ZERO : Durations.parse((String) file.get("wait"));
-    return new HostSettings(layout, uris, host, manager, wait);
+    @SuppressWarnings("unchecked")
+    List<String> trustText = (List<String>) file.getOrDefault("trust", List.of());
+    List<java.security.PublicKey> trust = new ArrayList<>();
+    for (String key : trustText) {
+      trust.add(dev.roller.repo.trust.Keys.parsePublic(key));
+    }
+    Duration maxAge = file.get("max_age") == null ? DEFAULT_MAX_AGE : Durations.parse((String) file.get("max_age"));
+    return new HostSettings(layout, uris, host, manager, wait, List.copyOf(trust), maxAge);
   }
 
   /** The service manager to use: exec or systemd ({@code auto}: systemd where it runs and roll works on the real root). */
@@ -112,7 +128,7 @@ public record HostSettings(HostLayout layout, List<URI> servers, String host, St
     } catch (IOException e) {
       throw new SettingsException("cannot read " + path + ": " + e.getMessage());
     }
-    Map<String, Object> plain = PlainSettings.read(new String(bytes, StandardCharsets.UTF_8), KEYS);
+    Map<String, Object> plain = plain(new String(bytes, StandardCharsets.UTF_8));
     if (plainUsable(plain)) {
       return plain;
     }
@@ -121,7 +137,30 @@ public record HostSettings(HostLayout layout, List<URI> servers, String host, St
 
   /** Whether the plain reading may stand (values it cannot check itself are YAML's to report, with their line). */
   static boolean plainUsable(Map<String, Object> plain) {
-    return plain != null && MANAGERS.contains(plain.getOrDefault("service_manager", "auto")) && duration(plain.get("wait")) != null;
+    if (plain == null || !MANAGERS.contains(plain.getOrDefault("service_manager", "auto")) || duration(plain.get("wait")) == null
+        || duration(plain.get("max_age")) == null) {
+      return false;
+    }
+    for (Object key : (List<?>) plain.getOrDefault("trust", List.of())) {
+      if (keyProblem(String.valueOf(key)) != null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** roll.yml read without YAML when it is written plainly (null otherwise). */
+  static Map<String, Object> plain(String text) {
+    return PlainSettings.read(text, KEYS, LISTS);
+  }
+
+  private static String keyProblem(String key) {
+    try {
+      dev.roller.repo.trust.Keys.parsePublic(key);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
   }
 
   /** roll.yml read as YAML, every mistake named with its line. */
@@ -131,7 +170,7 @@ public record HostSettings(HostLayout layout, List<URI> servers, String host, St
     Optional<MappingNode> doc = YamlDocument.parse(bytes, problems);
     if (doc.isPresent()) {
       Fields fields = new Fields(doc.get(), new LinkedHashSet<>(KEYS), problems, new HashMap<>());
-      fields.node("config_servers").ifPresent(node -> out.put("config_servers", servers(node, problems)));
+      fields.node("config_servers").ifPresent(node -> out.put("config_servers", list(node, "config_servers", "URLs", problems)));
       String host = fields.optionalText("host", null);
       if (host != null) {
         out.put("host", host);
@@ -143,6 +182,24 @@ public record HostSettings(HostLayout layout, List<URI> servers, String host, St
               + NameRule.quote(manager));
         }
         out.put("service_manager", manager);
+      }
+      fields.node("trust").ifPresent(node -> {
+        List<String> keys = list(node, "trust", "keys (ed25519:<base64>)", problems);
+        for (int i = 0; i < keys.size(); i++) {
+          String problem = keyProblem(keys.get(i));
+          if (problem != null) {
+            problems.add(node instanceof SequenceNode seq && i < seq.getValue().size() ? Fields.line(seq.getValue().get(i))
+                : Fields.line(node), "trust: " + problem);
+          }
+        }
+        out.put("trust", keys);
+      });
+      String maxAge = fields.optionalText("max_age", null);
+      if (maxAge != null) {
+        if (duration(maxAge) == null) {
+          problems.add(fields.line("max_age"), "max_age must be a duration such as 7d or 12h, not " + NameRule.quote(maxAge));
+        }
+        out.put("max_age", maxAge);
       }
       String wait = fields.optionalText("wait", null);
       if (wait != null) {
@@ -170,7 +227,8 @@ public record HostSettings(HostLayout layout, List<URI> servers, String host, St
     }
   }
 
-  private static List<String> servers(Node node, Problems problems) {
+  /** One value or a list of them, under {@code key}. */
+  private static List<String> list(Node node, String key, String what, Problems problems) {
     List<String> out = new ArrayList<>();
     if (node instanceof ScalarNode s) {
       out.add(s.getValue());
@@ -179,11 +237,11 @@ public record HostSettings(HostLayout layout, List<URI> servers, String host, St
         if (item instanceof ScalarNode s) {
           out.add(s.getValue());
         } else {
-          problems.add(Fields.line(item), "config_servers: expected URLs, got " + Fields.kind(item));
+          problems.add(Fields.line(item), key + ": expected " + what + ", got " + Fields.kind(item));
         }
       }
     } else {
-      problems.add(Fields.line(node), "config_servers: expected a URL or a list of URLs, got " + Fields.kind(node));
+      problems.add(Fields.line(node), key + ": expected one or a list of " + what + ", got " + Fields.kind(node));
     }
     return out;
   }

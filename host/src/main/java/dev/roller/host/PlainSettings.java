@@ -29,6 +29,11 @@ final class PlainSettings {
 
   /** The settings in {@code text} as the YAML reading gives them, or null when {@code text} is not in these shapes. */
   static Map<String, Object> read(String text, Collection<String> keys) {
+    return read(text, keys, java.util.Set.of("config_servers"));
+  }
+
+  /** As above, where the keys in {@code lists} take a list (one value, a flow list, or block items). */
+  static Map<String, Object> read(String text, Collection<String> keys, java.util.Set<String> lists) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if ((c < ' ' || c > '~') && c != '\n') {
@@ -82,7 +87,7 @@ final class PlainSettings {
         at++;
       }
       if (at == line.length() || line.charAt(at) == '#') {
-        if (!key.equals("config_servers")) {
+        if (!lists.contains(key)) {
           return null;
         }
         listKey = key;
@@ -90,7 +95,7 @@ final class PlainSettings {
         itemIndent = -1;
       } else if (line.charAt(at) == '[') {
         List<String> list = flow(line, at);
-        if (list == null || !key.equals("config_servers")) {
+        if (list == null || !lists.contains(key)) {
           return null;
         }
         out.put(key, list);
@@ -99,7 +104,7 @@ final class PlainSettings {
         if (value == null) {
           return null;
         }
-        out.put(key, key.equals("config_servers") ? List.of(value) : value);
+        out.put(key, lists.contains(key) ? List.of(value) : value);
       }
     }
     if (items != null) {

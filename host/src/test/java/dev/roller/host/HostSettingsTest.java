@@ -11,6 +11,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class HostSettingsTest {
+  static final String KEY = dev.roller.repo.trust.Keys.format(dev.roller.repo.trust.Keys.generate().getPublic());
+  static final String KEY2 = dev.roller.repo.trust.Keys.format(dev.roller.repo.trust.Keys.generate().getPublic());
   @Test
   void serverListsSplitOnCommasAndWhiteSpace() {
     assertEquals(List.of("http://a:8080", "http://b", "http://c"), HostSettings.split(" http://a:8080,http://b \n\t,, http://c,"));
@@ -44,7 +46,9 @@ class HostSettingsTest {
         "  - http://a:8080", "- http://b", "    - c", "  -d", "  - ", "  - null", "service_manager: exec",
         "service_manager: systemd", "service_manager: bogus", "# comment", "   # indented comment", "", "  ", "---", "...",
         "key: value", "host: [a]", "config_servers: {a: b}", "host: &anchor a", "host: *anchor", "host: a\u00e9",
-        "host: \"a\"", "host: a\tb", "service_manager: auto # why", "wait: 9m", "wait: 30s", "wait: soon", "wait:");
+        "host: \"a\"", "host: a\tb", "service_manager: auto # why", "wait: 9m", "wait: 30s", "wait: soon", "wait:",
+        "trust: " + KEY, "trust: [" + KEY + ", " + KEY2 + "]", "trust:", "  - " + KEY, "trust: ed25519:AAAA", "trust: nope",
+        "max_age: 7d", "max_age: 12h", "max_age: old");
     Random random = new Random(11);
     int accepted = 0;
     for (int i = 0; i < 30_000; i++) {
@@ -52,7 +56,7 @@ class HostSettingsTest {
       for (int n = random.nextInt(6); n > 0; n--) {
         text.append(lines.get(random.nextInt(lines.size()))).append('\n');
       }
-      Map<String, Object> plain = PlainSettings.read(text.toString(), HostSettings.KEYS);
+      Map<String, Object> plain = HostSettings.plain(text.toString());
       if (!HostSettings.plainUsable(plain)) {
         continue;
       }
@@ -81,5 +85,24 @@ class HostSettingsTest {
     HostSettings.SettingsException e = org.junit.jupiter.api.Assertions.assertThrows(HostSettings.SettingsException.class,
         () -> HostSettings.resolve(root, null, null, Map.of(), true));
     assertTrue(e.getMessage().contains("roll.yml:3: wait must be a duration such as 9m or 30s, not \"soon\""), e.getMessage());
+  }
+
+  @Test
+  void trustIsOneKeyOrSeveralAndABadOneIsNamedAtItsLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root)
+      throws Exception {
+    java.nio.file.Path config = root.resolve("etc/roller/roll.yml");
+    java.nio.file.Files.createDirectories(config.getParent());
+    java.nio.file.Files.writeString(config, "config_servers: http://c:8080\nhost: web1.dc1.example.com\ntrust:\n  - " + KEY
+        + "\n  - " + KEY2 + "\nmax_age: 12h\n");
+    HostSettings settings = HostSettings.resolve(root, null, null, Map.of(), true);
+    assertEquals(List.of(KEY, KEY2), settings.trust().stream().map(dev.roller.repo.trust.Keys::format).toList());
+    assertEquals(java.time.Duration.ofHours(12), settings.maxAge());
+    java.nio.file.Files.writeString(config, "config_servers: http://c:8080\nhost: web1.dc1.example.com\n");
+    assertEquals(List.of(), HostSettings.resolve(root, null, null, Map.of(), true).trust());
+    assertEquals(java.time.Duration.ofDays(7), HostSettings.resolve(root, null, null, Map.of(), true).maxAge());
+    java.nio.file.Files.writeString(config, "config_servers: http://c:8080\ntrust:\n  - " + KEY + "\n  - ed25519:AAAA\n");
+    HostSettings.SettingsException e = org.junit.jupiter.api.Assertions.assertThrows(HostSettings.SettingsException.class,
+        () -> HostSettings.resolve(root, null, "web1.dc1.example.com", Map.of(), true));
+    assertTrue(e.getMessage().contains("roll.yml:4: trust: the key \"ed25519:AAAA\" is not an Ed25519 public key"), e.getMessage());
   }
 }

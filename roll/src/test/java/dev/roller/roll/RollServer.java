@@ -21,11 +21,17 @@ final class RollServer implements AutoCloseable {
   final ConfigServerApp app;
 
   RollServer(TestRepo repo, Path dir) throws Exception {
+    this(repo, dir, null);
+  }
+
+  /** A server that signs its spec and users answers with {@code signer} (null: unsigned). */
+  RollServer(TestRepo repo, Path dir, dev.roller.repo.trust.Signatures.Signer signer) throws Exception {
     this.repo = repo;
     this.dir = dir;
     this.store = new FilesystemStore(dir.resolve("store"));
     Snapshots snapshots = new Snapshots(RepoSource.open(repo.dir().toString(), dir.resolve("cache")), "main");
-    this.app = ConfigServerApp.start(snapshots, store, null, dir.resolve("uploads"), "127.0.0.1", 0, Duration.ofHours(1));
+    this.app = ConfigServerApp.start(snapshots, store, null, dir.resolve("uploads"), "127.0.0.1", 0, Duration.ofHours(1),
+        dev.roller.server.ServerLimits.defaults(), signer);
     snapshots.refresh();
   }
 

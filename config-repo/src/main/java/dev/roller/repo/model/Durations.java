@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as Roller writes them, in manifests and on command lines: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}. */
+/** Durations as Roller writes them, in manifests and on command lines: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, {@code 7d}. */
 public final class Durations {
-  private static final Pattern FORM = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
+  private static final Pattern FORM = Pattern.compile("([0-9]{1,9})(ms|s|m|h|d)");
 
   private Durations() {}
 
@@ -15,14 +15,15 @@ public final class Durations {
     Matcher m = text == null ? null : FORM.matcher(text);
     if (m == null || !m.matches()) {
       throw new IllegalArgumentException("not a duration: " + NameRule.quote(text)
-          + " (expected e.g. 500ms, 10s, 2m or 1h)");
+          + " (expected e.g. 500ms, 10s, 2m, 1h or 7d)");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {
       case "ms" -> Duration.ofMillis(n);
       case "s" -> Duration.ofSeconds(n);
       case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
     };
   }
 }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Roller's config server: serves views of the config repo and spreads packages.",
-    subcommands = {ServeCommand.class, ValidateCommand.class, SpecCommand.class, ImpactCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {ServeCommand.class, ValidateCommand.class, SpecCommand.class, ImpactCommand.class, KeygenCommand.class,
+        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success; for validate, the repo is valid",

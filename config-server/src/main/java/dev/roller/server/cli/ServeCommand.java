@@ -107,8 +107,21 @@ final class ServeCommand implements Callable<Integer> {
       description = "A file holding the bearer token that PUT /packages needs; without it publishing is off.")
   Path tokenFile;
 
+  @Option(names = "--signing-key", paramLabel = "FILE",
+      description = "An Ed25519 private key (config-server keygen): every spec and users answer is signed with it.")
+  Path signingKey;
+
   @Override
   public Integer call() throws ConfigRepoException, IOException, InterruptedException, Failures.CannotStart {
+    dev.roller.repo.trust.Signatures.Signer signer = null;
+    if (signingKey != null) {
+      try {
+        signer = new dev.roller.repo.trust.Signatures.Signer(
+            dev.roller.repo.trust.Keys.parsePrivate(Files.readString(signingKey, StandardCharsets.US_ASCII)));
+      } catch (IOException | IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--signing-key " + signingKey + ": " + e.getMessage());
+      }
+    }
     Duration every;
     try {
       every = dev.roller.repo.model.Durations.parse(poll);
@@ -148,7 +161,7 @@ final class ServeCommand implements Callable<Integer> {
     Snapshots snapshots = new Snapshots(source, branch, tree -> dev.roller.repo.ConfigRepo.load(tree, maxSpec));
     ConfigServerApp started;
     try {
-      started = ConfigServerApp.start(snapshots, packages, token, state.resolve("uploads"), bind, port, every, limits);
+      started = ConfigServerApp.start(snapshots, packages, token, state.resolve("uploads"), bind, port, every, limits, signer);
     } catch (RuntimeException e) {
       if (e.getCause() instanceof java.net.BindException bind) {
         throw new Failures.CannotStart(
@@ -158,7 +171,8 @@ final class ServeCommand implements Callable<Integer> {
     }
     try (ConfigServerApp app = started) {
       spec.commandLine().getOut().printf("config-server: serving %s (branch %s) on http://%s:%d/, packages in %s%s%n",
-          repo, branch, bind, app.port(), where, token == null ? " (publishing off)" : "");
+          repo, branch, bind, app.port(), where, (token == null ? " (publishing off)" : "")
+          + (signer == null ? ", answers unsigned" : ", answers signed by key " + signer.keyId()));
       spec.commandLine().getOut().flush();
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));

@@ -35,6 +35,7 @@ import org.xnio.management.XnioWorkerMXBean;
  */
 public final class Api implements AutoCloseable {
   static final HttpString COMMIT_HEADER = new HttpString("X-Roller-Commit");
+  static final HttpString SIGNATURE_HEADER = new HttpString(dev.roller.repo.trust.Signatures.HEADER);
 
   private final Snapshots snapshots;
   private final RepoViews repo = new RepoViews();
@@ -47,6 +48,7 @@ public final class Api implements AutoCloseable {
   private final RolloutViews rolloutViews;
   private final Metrics metrics = new Metrics();
   private final LongPolls polls;
+  private final dev.roller.repo.trust.Signatures.Signer signer;
   /** Requests a worker thread is running now (XNIO's own count is not kept by its pool). */
   private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
   /** A long-poll is answered before the connection's idle timeout would close it. */
@@ -60,6 +62,13 @@ public final class Api implements AutoCloseable {
 
   public Api(Snapshots snapshots, PackageStore store, String publishToken, Path uploadDir, long maxUpload,
       ServerLimits limits) {
+    this(snapshots, store, publishToken, uploadDir, maxUpload, limits, null);
+  }
+
+  /** As above; with a {@code signer}, answers marked {@link Reply#signed} carry {@code X-Roller-Signature}. */
+  public Api(Snapshots snapshots, PackageStore store, String publishToken, Path uploadDir, long maxUpload,
+      ServerLimits limits, dev.roller.repo.trust.Signatures.Signer signer) {
+    this.signer = signer;
     this.snapshots = snapshots;
     this.rollouts = new Rollouts(new ReportIndex(store, ReportViews.REPORT_LIMITS), java.time.Clock.systemUTC());
     this.specs = new SpecViews(store, snapshots, rollouts);
@@ -267,6 +276,9 @@ public final class Api implements AutoCloseable {
         if (hit != null) {
           exchange.getResponseHeaders().put(COMMIT_HEADER, current.commit());
           exchange.getResponseHeaders().put(Headers.ETAG, hit.etag());
+          if (hit.signature() != null) {
+            exchange.getResponseHeaders().put(SIGNATURE_HEADER, hit.signature());
+          }
           exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, hit.contentType());
           if (notModified(exchange, hit.etag())) {
             exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
@@ -395,7 +407,7 @@ public final class Api implements AutoCloseable {
   }
 
   /** Writes {@code reply}; returns what was sent when it is a 200 document or file (cacheable), else null. */
-  private static ResponseCache.Entry send(HttpServerExchange exchange, Reply reply, Render.Format format) throws java.io.IOException {
+  private ResponseCache.Entry send(HttpServerExchange exchange, Reply reply, Render.Format format) throws java.io.IOException {
     exchange.getResponseHeaders().put(COMMIT_HEADER, reply.commit() == null ? "" : reply.commit());
     reply.headers().forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
     if (reply.stream() != null) {
@@ -419,6 +431,11 @@ public final class Api implements AutoCloseable {
         : "\"" + HexFormat.of().formatHex(dev.roller.repo.model.Sha256.newDigest().digest(body), 0, 16) + "\"";
     exchange.getResponseHeaders().put(Headers.ETAG, etag);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
+    // Signed once per answer made (a cached one keeps its signature), over the exact bytes sent.
+    String signature = reply.sign() && signer != null && reply.status() == 200 ? signer.header(body) : null;
+    if (signature != null) {
+      exchange.getResponseHeaders().put(SIGNATURE_HEADER, signature);
+    }
     if (reply.status() == 200 && notModified(exchange, etag)) {
       exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
       exchange.endExchange();
@@ -426,7 +443,7 @@ public final class Api implements AutoCloseable {
       exchange.setStatusCode(reply.status());
       exchange.getResponseSender().send(ByteBuffer.wrap(body));
     }
-    return reply.status() == 200 ? new ResponseCache.Entry(body, contentType, etag) : null;
+    return reply.status() == 200 ? new ResponseCache.Entry(body, contentType, etag, signature) : null;
   }
 
   static void error(HttpServerExchange exchange, int status, String message) {

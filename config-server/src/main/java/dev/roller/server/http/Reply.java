@@ -7,24 +7,30 @@ import java.util.Map;
  * What a view answers: a status and either a document (maps, lists and scalars, rendered as YAML
  * or JSON), committed file bytes, or a stream (a tarball). {@code commit} goes in
  * {@code X-Roller-Commit}. {@code etag}, when set, is sent instead of a hash of the body (a weak
- * ETag naming what the answer means rather than its bytes); {@code headers} are sent as they are.
+ * ETag naming what the answer means rather than its bytes); {@code headers} are sent as they are;
+ * one to {@code sign} carries {@code X-Roller-Signature} over its bytes when the server signs.
  */
 public record Reply(int status, Object document, byte[] file, InputStream stream, long length, String contentType, String commit,
-    String etag, Map<String, String> headers) {
+    String etag, Map<String, String> headers, boolean sign) {
   Reply(int status, Object document, byte[] file, InputStream stream, long length, String contentType, String commit) {
-    this(status, document, file, stream, length, contentType, commit, null, Map.of());
+    this(status, document, file, stream, length, contentType, commit, null, Map.of(), false);
   }
 
   /** This reply with a weak ETag for {@code value}. */
   Reply weakEtag(String value) {
-    return new Reply(status, document, file, stream, length, contentType, commit, "W/\"" + value + "\"", headers);
+    return new Reply(status, document, file, stream, length, contentType, commit, "W/\"" + value + "\"", headers, sign);
+  }
+
+  /** This reply signed, when the server has a signing key (a spec or users answer, DESIGN §9). */
+  Reply signed() {
+    return new Reply(status, document, file, stream, length, contentType, commit, etag, headers, true);
   }
 
   /** This reply with one more response header. */
   Reply header(String name, String value) {
     Map<String, String> more = new java.util.LinkedHashMap<>(headers);
     more.put(name, value);
-    return new Reply(status, document, file, stream, length, contentType, commit, etag, Map.copyOf(more));
+    return new Reply(status, document, file, stream, length, contentType, commit, etag, Map.copyOf(more), sign);
   }
 
   static Reply document(String commit, Object document) {

@@ -164,6 +164,7 @@ final class RepoViews {
       m.put("files", new LinkedHashMap<>(u.files()));
       accounts.add(m);
     }
-    return Reply.document(s.commit(), Request.map("host", name, "commit", s.commit(), "users", accounts));
+    return Reply.document(s.commit(), SpecViews.issued(Request.map("host", name, "commit", s.commit(), "users", accounts)))
+        .signed();
   }
 }

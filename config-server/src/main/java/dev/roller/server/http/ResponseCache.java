@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ResponseCache {
   /** What is sent for a cached answer. */
-  record Entry(byte[] body, String contentType, String etag) {}
+  /** A kept answer: its bytes, type, ETag and signature ({@code X-Roller-Signature}, or null). */
+  record Entry(byte[] body, String contentType, String etag, String signature) {}
 
   private static final long MAX_BYTES = 256L << 20;
 

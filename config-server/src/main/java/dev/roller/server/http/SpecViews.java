@@ -52,8 +52,8 @@ final class SpecViews {
     if (place.admitted() || retry) {
       // The spec's weak ETag is its digest (the commit left out), the one roll records: a host whose
       // spec did not change asks with If-None-Match and gets a 304, whatever else was committed.
-      return Reply.document(s.commit(), SpecCodec.toMap(published(spec))).weakEtag(spec.digest())
-          .header(ROLLOUT_HEADER.toString(), retry ? "target (retried: " + place.why() + ")" : place.why());
+      return Reply.document(s.commit(), issued(SpecCodec.toMap(published(spec)))).weakEtag(spec.digest())
+          .header(ROLLOUT_HEADER.toString(), retry ? "target (retried: " + place.why() + ")" : place.why()).signed();
     }
     return held(r, s, name, place);
   }
@@ -115,8 +115,14 @@ final class SpecViews {
       throw new ApiException(503, place.why() + "; its report says it runs spec " + report.running() + " of "
           + report.runningCommit() + ", which that commit does not give it");
     }
-    return Reply.document(s.commit(), SpecCodec.toMap(published(running))).weakEtag(running.digest())
-        .header(ROLLOUT_HEADER.toString(), place.why());
+    return Reply.document(s.commit(), issued(SpecCodec.toMap(published(running)))).weakEtag(running.digest())
+        .header(ROLLOUT_HEADER.toString(), place.why()).signed();
+  }
+
+  /** The document with {@code issued}: when this answer was made (a host refuses one too old, or older than one it applied). */
+  static Map<String, Object> issued(Map<String, Object> doc) {
+    doc.put("issued", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    return doc;
   }
 
   /** {@code spec} with each package's sha256 and size from the store; a 422 naming those not published. */

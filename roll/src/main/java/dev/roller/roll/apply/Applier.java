@@ -216,6 +216,7 @@ public final class Applier {
     ConfigServerClient.SpecAnswer answer = client.spec(host, known != null ? known.digest() : null, Duration.ZERO, retry);
     rollout(answer.rollout());
     Spec spec = answer.spec();
+    java.time.Instant issued = answer.issued();
     String commit = answer.commit() != null || spec == null ? answer.commit() : spec.commit();
     GenerationRecord fromRec = spec == null ? null : GenerationRecord.read(layout.generation(from));
     boolean damaged = false; // the current tree does not verify: its damage may be in the shared store
@@ -249,7 +250,9 @@ public final class Applier {
       damaged = true;
     }
     if (spec == null) {
-      spec = client.spec(host, null, Duration.ZERO, retry).spec();
+      ConfigServerClient.SpecAnswer full = client.spec(host, null, Duration.ZERO, retry);
+      spec = full.spec();
+      issued = full.issued();
       fromRec = GenerationRecord.read(layout.generation(from));
     }
     pause.at("fetched");
@@ -289,6 +292,14 @@ public final class Applier {
     }
     Outcome outcome = transition().run("apply", from, fromRec, to, built.record(), plan);
     remember(outcome, digest, spec.commit(), to);
+    if (outcome.exitCode() == Outcome.OK && issued != null) {
+      // A later answer issued before this one is a replay (with trust: in roll.yml).
+      try {
+        dev.roller.host.AtomicFile.write(layout.issued(), issued + "\n");
+      } catch (IOException e) {
+        log.warn("cannot record when the applied spec was issued in " + layout.issued() + ": " + e.getMessage());
+      }
+    }
     // The report and gc are independent: the report goes out while gc removes old trees.
     Thread reporter = null;
     if (client != null) {

@@ -275,6 +275,12 @@ public final class Roll implements Callable<Integer> {
       ConfigServerClient client = settings.servers().isEmpty() ? null
           : new ConfigServerClient(settings.servers(), Duration.ofSeconds(5), Duration.ofSeconds(60),
               ConfigServerClient.SPEC_DEADLINE, log::warn);
+      if (client != null && !settings.trust().isEmpty()) {
+        client.trust(new ConfigServerClient.Trust(new dev.roller.repo.trust.Signatures.Verifier(settings.trust()),
+            settings.maxAge(), settings.layout()::lastIssued));
+      } else if (client != null && needServers) {
+        log.info("answers from the config server are not verified (no trust: in " + settings.layout().config() + ")");
+      }
       Applier applier = new Applier(settings.layout(), client, manager(settings), log)
           .lockWait(options.lockWait)
           .pause(pause())

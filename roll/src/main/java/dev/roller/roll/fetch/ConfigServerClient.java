@@ -58,7 +58,23 @@ public final class ConfigServerClient {
    * served; and what the server's rollout says of this host ({@code X-Roller-Rollout}: {@code
    * target ...} or {@code held (why)}; null from a server without rollouts).
    */
-  public record SpecAnswer(Spec spec, String commit, String rollout) {}
+  public record SpecAnswer(Spec spec, String commit, String rollout, java.time.Instant issued) {}
+
+  /**
+   * What makes an answer trusted (DESIGN §9): signed by one of these keys, issued no longer than
+   * {@code maxAge} ago, and not before the answer this host last applied ({@code lastApplied},
+   * null when none).
+   */
+  public record Trust(dev.roller.repo.trust.Signatures.Verifier verifier, Duration maxAge,
+      java.util.function.Supplier<java.time.Instant> lastApplied) {}
+
+  private Trust trust;
+
+  /** Every spec answer from now on must pass {@code trust} (null: answers are not verified). */
+  public ConfigServerClient trust(Trust trust) {
+    this.trust = trust;
+    return this;
+  }
 
   /** {@code GET /hosts/{fqdn}/spec}, checked. */
   public Spec spec(String host) throws RollException {
@@ -93,7 +109,8 @@ public final class ConfigServerClient {
     ServerClient.Response r;
     try {
       r = client.get(path, digest == null ? Map.of() : Map.of("If-None-Match", etag(digest)),
-          List.of("X-Roller-Commit", "X-Roller-Rollout"), MAX_SPEC_BYTES, specDeadline, polling ? wait : Duration.ZERO);
+          List.of("X-Roller-Commit", "X-Roller-Rollout", dev.roller.repo.trust.Signatures.HEADER), MAX_SPEC_BYTES, specDeadline,
+          polling ? wait : Duration.ZERO);
     } catch (ServerClient.Unreachable e) {
       throw new RollException(e.getMessage().replace("no config server answered GET /hosts/" + host + "/spec",
           "no config server answered for the spec of " + host), e);
@@ -101,10 +118,17 @@ public final class ConfigServerClient {
     String commit = r.headers().get("X-Roller-Commit");
     String rollout = r.headers().get("X-Roller-Rollout");
     if (r.status() == 304 && digest != null) {
-      return new SpecAnswer(null, commit, rollout);
+      return new SpecAnswer(null, commit, rollout, null);
     }
     if (r.status() != 200) {
       throw new RollException(r.server() + " answered " + r.status() + " for the spec of " + host + ": " + r.error());
+    }
+    if (trust != null) {
+      // Before a byte of it is parsed: the signature is over the exact bytes sent.
+      String problem = trust.verifier().problem(r.headers().get(dev.roller.repo.trust.Signatures.HEADER), r.body());
+      if (problem != null) {
+        throw new RollException(r.server() + " sent a spec for " + host + " that roll refuses: " + problem + " (host untouched)");
+      }
     }
     Object doc;
     try {
@@ -126,7 +150,40 @@ public final class ConfigServerClient {
       throw new RollException(r.server() + " sent the spec of " + spec.host() + " when asked for " + host
           + ": refused (host untouched)");
     }
-    return new SpecAnswer(spec, commit, rollout);
+    java.time.Instant issued = issued(map.get("issued"));
+    if (trust != null) {
+      fresh(r.server() + " sent a spec for " + host, issued);
+    }
+    return new SpecAnswer(spec, commit, rollout, issued);
+  }
+
+  /** When a signed answer says it was made, or null when it says nothing readable. */
+  private static java.time.Instant issued(Object value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return java.time.Instant.parse(String.valueOf(value));
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** Refuses an answer issued too long ago, or before the one this host last applied (a replay). */
+  private void fresh(String what, java.time.Instant issued) throws RollException {
+    if (issued == null) {
+      throw new RollException(what + " without a readable 'issued' time: refused (host untouched)");
+    }
+    java.time.Instant now = java.time.Instant.now();
+    if (issued.plus(trust.maxAge()).isBefore(now)) {
+      throw new RollException(what + " issued at " + issued + ", more than max_age (" + trust.maxAge().toHours()
+          + " h) ago: too old, refused (host untouched)");
+    }
+    java.time.Instant last = trust.lastApplied() == null ? null : trust.lastApplied().get();
+    if (last != null && issued.isBefore(last)) {
+      throw new RollException(what + " issued at " + issued + ", before the answer this host last applied (issued " + last
+          + "): a replay, refused (host untouched)");
+    }
   }
 
   /** The weak ETag the server gives a spec with this digest. */
