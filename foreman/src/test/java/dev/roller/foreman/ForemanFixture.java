@@ -35,6 +35,8 @@ abstract class ForemanFixture {
   @TempDir Path dir;
   TestRepo repo;
   ConfigServerApp server;
+  /** The server signs its answers with this key (a host trusts it with trust: in roll.yml). */
+  final java.security.KeyPair serverKey = dev.roller.repo.trust.Keys.generate();
   Path root;
   String out;
   String err;
@@ -65,7 +67,8 @@ abstract class ForemanFixture {
     repo.commit("users");
     Snapshots snapshots = new Snapshots(RepoSource.open(repo.dir().toString(), dir.resolve("cache")), "main");
     server = ConfigServerApp.start(snapshots, new FilesystemStore(dir.resolve("store")), null, dir.resolve("uploads"),
-        "127.0.0.1", 0, Duration.ofHours(1));
+        "127.0.0.1", 0, Duration.ofHours(1), dev.roller.server.ServerLimits.defaults(),
+        new dev.roller.repo.trust.Signatures.Signer(serverKey.getPrivate()));
     snapshots.refresh();
     root = dir.resolve("host");
     Files.createDirectories(root.resolve("etc"));

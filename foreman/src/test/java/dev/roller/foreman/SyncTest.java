@@ -159,4 +159,20 @@ class SyncTest extends ForemanFixture {
     assertEquals(ALICE_KEY + "\n", Files.readString(root.resolve("home/alice/.ssh/authorized_keys")), "nor her keys touched");
     assertTrue(Files.readString(root.resolve("etc/sudoers.d/roller-foreman")).contains("\nalice ALL="), "nor her sudo");
   }
+
+  @Test
+  void withTrustASignedAnswerIsSyncedAndOneSignedByAnUntrustedKeyChangesNothing() throws Exception {
+    Path config = root.resolve("etc/roller/roll.yml");
+    Files.createDirectories(config.getParent());
+    Files.writeString(config, "trust: " + dev.roller.repo.trust.Keys.format(dev.roller.repo.trust.Keys.generate().getPublic()) + "\n");
+    byte[] passwd = Files.readAllBytes(root.resolve("etc/passwd"));
+    assertEquals(1, foreman());
+    assertTrue(err.contains("that foreman refuses: it is signed by key") && err.contains("not trusted here"), err);
+    assertEquals(new String(passwd), Files.readString(root.resolve("etc/passwd")), "nothing changed");
+
+    Files.writeString(config, "trust: " + dev.roller.repo.trust.Keys.format(serverKey.getPublic()) + "\n");
+    assertEquals(0, foreman(), err);
+    assertTrue(line("passwd", "alice") != null, "synced once the answer verifies");
+    assertFalse(err.contains("not verified"), err);
+  }
 }

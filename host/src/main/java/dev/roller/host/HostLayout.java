@@ -84,8 +84,22 @@ public record HostLayout(Path root) {
 
   /** When {@link #issued} says the last applied answer was issued, or null. */
   public java.time.Instant lastIssued() {
+    return readInstant(issued());
+  }
+
+  /** When the last users answer foreman applied was issued (its replay check). */
+  public Path usersIssued() {
+    return root.resolve("var/lib/roller/users-issued");
+  }
+
+  /** When {@link #usersIssued} says, or null. */
+  public java.time.Instant lastUsersIssued() {
+    return readInstant(usersIssued());
+  }
+
+  private static java.time.Instant readInstant(Path file) {
     try {
-      return java.time.Instant.parse(java.nio.file.Files.readString(issued()).strip());
+      return java.time.Instant.parse(java.nio.file.Files.readString(file).strip());
     } catch (java.io.IOException | java.time.format.DateTimeParseException e) {
       return null;
     }

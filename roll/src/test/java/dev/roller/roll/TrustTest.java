@@ -126,7 +126,7 @@ class TrustTest {
   private Applier applier(List<java.security.PublicKey> trusted, Duration maxAge) {
     ConfigServerClient client = new ConfigServerClient(List.of(URI.create("http://127.0.0.1:" + proxy.getAddress().getPort())),
         Duration.ofSeconds(2), Duration.ofSeconds(20))
-        .trust(new ConfigServerClient.Trust(new Signatures.Verifier(trusted), maxAge, layout::lastIssued));
+        .trust(new dev.roller.host.Trust(new Signatures.Verifier(trusted), maxAge, layout::lastIssued));
     return new Applier(layout, client, services, Services.quietLog());
   }
 

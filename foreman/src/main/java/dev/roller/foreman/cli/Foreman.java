@@ -134,7 +134,18 @@ public final class Foreman implements Runnable {
         return 2;
       }
       String name = settings.host();
-      Account.Parsed parsed = new UsersClient(settings.servers(), line -> err.println("foreman: warning: " + line)).users(name);
+      dev.roller.host.Trust trust = dev.roller.host.Trust.of(settings, settings.layout()::lastUsersIssued);
+      if (trust == null) {
+        err.println("foreman: answers from the config server are not verified (no trust: in " + settings.layout().config() + ")");
+      }
+      UsersClient.Answer answer;
+      try {
+        answer = new UsersClient(settings.servers(), line -> err.println("foreman: warning: " + line), trust).answer(name);
+      } catch (java.io.IOException e) {
+        err.println("foreman: error: " + e.getMessage());
+        return 1;
+      }
+      Account.Parsed parsed = answer.accounts();
       List<Account> accounts = parsed.accounts();
       parsed.unreadable().forEach(u -> err.println("foreman: " + u));
       Sync.Report report = new Sync(root, dryRun, remove).run(accounts);
@@ -144,6 +155,10 @@ public final class Foreman implements Runnable {
       report.failures().forEach(f -> err.println("foreman: " + f));
       if (report.changes().isEmpty() && report.failures().isEmpty()) {
         out.println("in sync: " + accounts.size() + " account" + (accounts.size() == 1 ? "" : "s") + " for " + name);
+      }
+      if (!dryRun && answer.issued() != null) {
+        // An answer issued before this one is a replay (with trust: in roll.yml).
+        dev.roller.host.AtomicFile.write(settings.layout().usersIssued(), answer.issued() + "\n");
       }
       out.flush();
       return report.failures().isEmpty() && parsed.unreadable().isEmpty() ? 0 : 1;

@@ -276,8 +276,7 @@ public final class Roll implements Callable<Integer> {
           : new ConfigServerClient(settings.servers(), Duration.ofSeconds(5), Duration.ofSeconds(60),
               ConfigServerClient.SPEC_DEADLINE, log::warn);
       if (client != null && !settings.trust().isEmpty()) {
-        client.trust(new ConfigServerClient.Trust(new dev.roller.repo.trust.Signatures.Verifier(settings.trust()),
-            settings.maxAge(), settings.layout()::lastIssued));
+        client.trust(dev.roller.host.Trust.of(settings, settings.layout()::lastIssued));
       } else if (client != null && needServers) {
         log.info("answers from the config server are not verified (no trust: in " + settings.layout().config() + ")");
       }

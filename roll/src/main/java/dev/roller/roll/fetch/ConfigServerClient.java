@@ -60,18 +60,10 @@ public final class ConfigServerClient {
    */
   public record SpecAnswer(Spec spec, String commit, String rollout, java.time.Instant issued) {}
 
-  /**
-   * What makes an answer trusted (DESIGN §9): signed by one of these keys, issued no longer than
-   * {@code maxAge} ago, and not before the answer this host last applied ({@code lastApplied},
-   * null when none).
-   */
-  public record Trust(dev.roller.repo.trust.Signatures.Verifier verifier, Duration maxAge,
-      java.util.function.Supplier<java.time.Instant> lastApplied) {}
-
-  private Trust trust;
+  private dev.roller.host.Trust trust;
 
   /** Every spec answer from now on must pass {@code trust} (null: answers are not verified). */
-  public ConfigServerClient trust(Trust trust) {
+  public ConfigServerClient trust(dev.roller.host.Trust trust) {
     this.trust = trust;
     return this;
   }
@@ -125,7 +117,7 @@ public final class ConfigServerClient {
     }
     if (trust != null) {
       // Before a byte of it is parsed: the signature is over the exact bytes sent.
-      String problem = trust.verifier().problem(r.headers().get(dev.roller.repo.trust.Signatures.HEADER), r.body());
+      String problem = trust.signatureProblem(r);
       if (problem != null) {
         throw new RollException(r.server() + " sent a spec for " + host + " that roll refuses: " + problem + " (host untouched)");
       }
@@ -150,40 +142,12 @@ public final class ConfigServerClient {
       throw new RollException(r.server() + " sent the spec of " + spec.host() + " when asked for " + host
           + ": refused (host untouched)");
     }
-    java.time.Instant issued = issued(map.get("issued"));
-    if (trust != null) {
-      fresh(r.server() + " sent a spec for " + host, issued);
+    java.time.Instant issued = dev.roller.host.Trust.issued(map.get("issued"));
+    String stale = trust == null ? null : trust.freshnessProblem(issued);
+    if (stale != null) {
+      throw new RollException(r.server() + " sent a spec for " + host + " that roll refuses: " + stale + " (host untouched)");
     }
     return new SpecAnswer(spec, commit, rollout, issued);
-  }
-
-  /** When a signed answer says it was made, or null when it says nothing readable. */
-  private static java.time.Instant issued(Object value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return java.time.Instant.parse(String.valueOf(value));
-    } catch (java.time.format.DateTimeParseException e) {
-      return null;
-    }
-  }
-
-  /** Refuses an answer issued too long ago, or before the one this host last applied (a replay). */
-  private void fresh(String what, java.time.Instant issued) throws RollException {
-    if (issued == null) {
-      throw new RollException(what + " without a readable 'issued' time: refused (host untouched)");
-    }
-    java.time.Instant now = java.time.Instant.now();
-    if (issued.plus(trust.maxAge()).isBefore(now)) {
-      throw new RollException(what + " issued at " + issued + ", more than max_age (" + trust.maxAge().toHours()
-          + " h) ago: too old, refused (host untouched)");
-    }
-    java.time.Instant last = trust.lastApplied() == null ? null : trust.lastApplied().get();
-    if (last != null && issued.isBefore(last)) {
-      throw new RollException(what + " issued at " + issued + ", before the answer this host last applied (issued " + last
-          + "): a replay, refused (host untouched)");
-    }
   }
 
   /** The weak ETag the server gives a spec with this digest. */
