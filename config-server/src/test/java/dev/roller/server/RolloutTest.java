@@ -201,6 +201,7 @@ class RolloutTest {
     assertEquals(target(canary, v1), served(server, canary), "a failed host is held on the spec it went back to");
     HttpResponse<String> asked = server.get("/hosts/" + canary + "/spec", "If-None-Match", "W/\"" + target(canary, v1) + "\"");
     assertEquals(304, asked.statusCode(), "holding it costs a 304");
+    assertTrue(server.get("/hosts/" + canary + "/spec").body().contains("host: " + canary), "and the full answer is still whole");
     for (String host : order.subList(1, 5)) {
       assertEquals(target(host, v1), served(server, host), host + " never gets the bad version");
       assertEquals("held (halted: 1 hosts failed, max_failures 0)", rollout(server, host));

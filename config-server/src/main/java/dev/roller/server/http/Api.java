@@ -36,6 +36,10 @@ import org.xnio.management.XnioWorkerMXBean;
 public final class Api implements AutoCloseable {
   static final HttpString COMMIT_HEADER = new HttpString("X-Roller-Commit");
   static final HttpString SIGNATURE_HEADER = new HttpString(dev.roller.repo.trust.Signatures.HEADER);
+  /** The cache key a view gives its answer, when the request's path and query are not enough (a spec: its rollout place). */
+  static final io.undertow.util.AttachmentKey<String> ANSWER_KEY = io.undertow.util.AttachmentKey.create(String.class);
+  /** A cached spec older than this is made again: its issued time stays well inside any max_age. */
+  static final long MAX_SPEC_AGE_NANOS = java.time.Duration.ofHours(1).toNanos();
 
   private final Snapshots snapshots;
   private final RepoViews repo = new RepoViews();
@@ -100,7 +104,7 @@ public final class Api implements AutoCloseable {
         .get("/hosts", cached(view(true, takes(repo::hosts, "hostclass", "datacenter", "package"))))
         .get("/hosts/{fqdn}", cached(view(true, takes(repo::host))))
         // Not cached: a host's answer changes as its rollout moves, with no new commit.
-        .get("/hosts/{fqdn}/spec", longPolled(takes(specs::spec, "explain", "retry", "wait")))
+        .get("/hosts/{fqdn}/spec", cachedSpec(longPolled(takes(specs::spec, "explain", "retry", "wait"))))
         .get("/hosts/{fqdn}/spec/diff", view(takes(history::specDiff, "from", "to")))
         .get("/hosts/{fqdn}/users", cached(view(true, takes(repo::hostUsers))))
         .get("/hosts/{fqdn}/status", view(takes(reports::status)))
@@ -177,9 +181,10 @@ public final class Api implements AutoCloseable {
         // Only a document is rendered in a format (a view that answers text, such as /impact's markdown, takes its own).
         ResponseCache.Entry sent = send(exchange, reply, reply.document() != null ? request.format() : Render.Format.YAML);
         Snapshot current = snapshots.current();
-        if (cacheable && sent != null && request.query("rev") == null && current != null
+        String key = exchange.getAttachment(ANSWER_KEY); // a view that knows what its answer depends on
+        if ((cacheable || key != null) && sent != null && request.query("rev") == null && current != null
             && current.commit().equals(reply.commit())) {
-          cache.put(reply.commit(), cacheKey(exchange, request.format()), sent);
+          cache.put(reply.commit(), key != null ? key : cacheKey(exchange, request.format()), sent);
         }
       } catch (ApiException e) {
         Snapshot current = snapshots.current();
@@ -276,9 +281,7 @@ public final class Api implements AutoCloseable {
         if (hit != null) {
           exchange.getResponseHeaders().put(COMMIT_HEADER, current.commit());
           exchange.getResponseHeaders().put(Headers.ETAG, hit.etag());
-          if (hit.signature() != null) {
-            exchange.getResponseHeaders().put(SIGNATURE_HEADER, hit.signature());
-          }
+          hit.headers().forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
           exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, hit.contentType());
           if (notModified(exchange, hit.etag())) {
             exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
@@ -290,6 +293,45 @@ public final class Api implements AutoCloseable {
         }
       }
       slow.handleRequest(exchange);
+    };
+  }
+
+  /**
+   * A spec sent from the I/O thread when the answer for the host's place in its rollout now is
+   * cached (made and signed once, at most an hour ago); anything else goes on to {@code slow},
+   * which caches what it makes under the same key.
+   */
+  private HttpHandler cachedSpec(HttpHandler slow) {
+    return exchange -> {
+      Map<String, java.util.Deque<String>> q = exchange.getQueryParameters();
+      Snapshot current = snapshots.current();
+      if (current == null || q.containsKey("rev") || q.containsKey("explain") || q.containsKey("retry") || q.containsKey("wait")) {
+        slow.handleRequest(exchange);
+        return;
+      }
+      Render.Format format;
+      try {
+        format = new Request(exchange, snapshots).format();
+      } catch (ApiException e) {
+        slow.handleRequest(exchange);
+        return;
+      }
+      String key = specs.answerKey(current, q.get("fqdn").getFirst(), format);
+      ResponseCache.Entry hit = key == null ? null : cache.get(current.commit(), key);
+      if (hit == null || System.nanoTime() - hit.made() > MAX_SPEC_AGE_NANOS) {
+        slow.handleRequest(exchange);
+        return;
+      }
+      exchange.getResponseHeaders().put(COMMIT_HEADER, current.commit());
+      exchange.getResponseHeaders().put(Headers.ETAG, hit.etag());
+      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, hit.contentType());
+      hit.headers().forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
+      if (notModified(exchange, hit.etag())) {
+        exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
+        exchange.endExchange();
+      } else {
+        exchange.getResponseSender().send(ByteBuffer.wrap(hit.body()));
+      }
     };
   }
 
@@ -433,8 +475,11 @@ public final class Api implements AutoCloseable {
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
     // Signed once per answer made (a cached one keeps its signature), over the exact bytes sent.
     String signature = reply.sign() && signer != null && reply.status() == 200 ? signer.header(body) : null;
+    Map<String, String> sentHeaders = reply.headers();
     if (signature != null) {
       exchange.getResponseHeaders().put(SIGNATURE_HEADER, signature);
+      sentHeaders = new java.util.HashMap<>(reply.headers());
+      sentHeaders.put(SIGNATURE_HEADER.toString(), signature);
     }
     if (reply.status() == 200 && notModified(exchange, etag)) {
       exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
@@ -443,7 +488,8 @@ public final class Api implements AutoCloseable {
       exchange.setStatusCode(reply.status());
       exchange.getResponseSender().send(ByteBuffer.wrap(body));
     }
-    return reply.status() == 200 ? new ResponseCache.Entry(body, contentType, etag, signature) : null;
+    return reply.status() == 200 ? new ResponseCache.Entry(body, contentType, etag, Map.copyOf(sentHeaders), System.nanoTime())
+        : null;
   }
 
   static void error(HttpServerExchange exchange, int status, String message) {

@@ -5,15 +5,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Rendered answers of the commit being served, for the views whose answer depends only on that
- * commit (and, for a spec, on packages that once published never change). A hit is sent straight
+ * commit, and for specs, keyed by what the host's answer depends on (its rollout place; packages
+ * once published never change). A hit is sent straight
  * from the I/O thread. Holds one commit's answers at a time: the first answer cached for a newer
  * commit drops the older ones. Bounded in bytes; past the bound answers are computed each time.
  * Thread-safe.
  */
 final class ResponseCache {
-  /** What is sent for a cached answer. */
-  /** A kept answer: its bytes, type, ETag and signature ({@code X-Roller-Signature}, or null). */
-  record Entry(byte[] body, String contentType, String etag, String signature) {}
+  /**
+   * A kept answer: its bytes, type, ETag and the other headers sent with it (its signature, a
+   * spec's rollout line); {@code made} by {@link System#nanoTime}.
+   */
+  record Entry(byte[] body, String contentType, String etag, java.util.Map<String, String> headers, long made) {}
 
   private static final long MAX_BYTES = 256L << 20;
 
@@ -42,7 +45,7 @@ final class ResponseCache {
       }
     }
     if (g.bytes().addAndGet(entry.body().length + key.length() + 64) <= MAX_BYTES) {
-      g.entries().putIfAbsent(key, entry);
+      g.entries().put(key, entry); // the same answer, or a fresher one for a key whose answer aged
     }
   }
 }

@@ -49,6 +49,9 @@ final class SpecViews {
     Rollouts.HostRollout place = place(s, name);
     // roll apply --retry: a host held only because its target failed here may try it again.
     boolean retry = r.flag("retry") && place.state() == Rollouts.State.FAILED;
+    if (!retry && r.query("rev") == null) {
+      r.exchange.putAttachment(Api.ANSWER_KEY, key(s, name, r.format(), place));
+    }
     if (place.admitted() || retry) {
       // The spec's weak ETag is its digest (the commit left out), the one roll records: a host whose
       // spec did not change asks with If-None-Match and gets a 304, whatever else was committed.
@@ -56,6 +59,27 @@ final class SpecViews {
           .header(ROLLOUT_HEADER.toString(), retry ? "target (retried: " + place.why() + ")" : place.why()).signed();
     }
     return held(r, s, name, place);
+  }
+
+  /**
+   * What {@code host}'s spec answer depends on now, as a cache key (the commit, the format, the
+   * spec served and why), or null when that cannot be said without blocking (the reports not read
+   * yet, an unknown host).
+   */
+  String answerKey(Snapshot s, String host, Render.Format format) {
+    if (!rollouts.reports().loaded() || NameRule.HOST.problem(host) != null || !s.repo().hosts().containsKey(host)) {
+      return null;
+    }
+    try {
+      return key(s, host, format, rollouts.host(s, host));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static String key(Snapshot s, String host, Render.Format format, Rollouts.HostRollout place) {
+    String digest = place.admitted() ? place.target() : place.report() == null ? "none" : place.report().running();
+    return "spec|" + s.commit() + "|" + host + "|" + format + "|" + digest + "|" + place.why();
   }
 
   /**
@@ -102,6 +126,7 @@ final class SpecViews {
     }
     String etag = "W/\"" + report.running() + "\"";
     if (Api.notModified(r.exchange, etag)) {
+      r.exchange.removeAttachment(Api.ANSWER_KEY); // a 304 with no spec made: nothing to keep
       return Reply.document(s.commit(), Map.of()).weakEtag(report.running()).header(ROLLOUT_HEADER.toString(), place.why());
     }
     Spec running;

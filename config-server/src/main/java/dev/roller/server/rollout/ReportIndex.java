@@ -41,6 +41,11 @@ public final class ReportIndex {
     return held == null ? Optional.empty() : Optional.of(held.report());
   }
 
+  /** Whether the store's reports have been read once (until then, asking may read the store). */
+  public boolean loaded() {
+    return loaded;
+  }
+
   /** Bumped whenever a report changes: what was decided on the reports before may be stale. */
   public long version() {
     return version.get();
