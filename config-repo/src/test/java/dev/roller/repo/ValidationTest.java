@@ -168,6 +168,15 @@ class ValidationTest {
   }
 
   @Test
+  void aHostKeyThatIsNotAnEd25519KeyIsReportedAtItsLine() throws Exception {
+    repo.write("hosts/web1.dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\nkey: ssh-ed25519 AAAAC3Nza\n");
+    assertProblem(problems(), "hosts/web1.dc1.example.com.yml:3: ", "'key': a key is ed25519:<base64>");
+    String good = dev.roller.repo.trust.Keys.format(dev.roller.repo.trust.Keys.generate().getPublic());
+    repo.write("hosts/web1.dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\nkey: " + good + "\n");
+    assertEquals(good, repo.commitAndLoad().hosts().get("web1.dc1.example.com").key());
+  }
+
+  @Test
   void userNamingAnUnknownHostclassIsReported() throws Exception {
     repo.write("users/bob.yml", "uid: 2002\nhostclasses:\n  - web\n  - dbz\n");
     assertProblem(problems(), "users/bob.yml:4: ", "unknown hostclass \"dbz\"");

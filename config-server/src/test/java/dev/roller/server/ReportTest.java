@@ -132,4 +132,34 @@ class ReportTest {
     assertTrue(page.body().contains("<td>web2.dc1.example.com</td><td class=\"in-sync\">in sync</td>"), page.body());
     assertEquals("report unreadable", state("web1.dc1.example.com"));
   }
+
+  @Test
+  void aHostThatDeclaresAKeyHasItsReportsAcceptedOnlyWhenSignedByIt() throws Exception {
+    java.security.KeyPair hostKey = dev.roller.repo.trust.Keys.generate();
+    server.repo.write("hosts/web1.dc1.example.com.yml", "hostclass: web\ndatacenter: dc1\nkey: "
+        + dev.roller.repo.trust.Keys.format(hostKey.getPublic()) + "\n");
+    commit = server.repo.commit("web1 declares its key");
+    server.app.snapshots().refresh();
+    String body = applied("web1.dc1.example.com", "applied");
+    byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    HttpResponse<String> unsigned = report("web1.dc1.example.com", body);
+    assertEquals(401, unsigned.statusCode(), unsigned.body());
+    assertTrue(ServerFixture.error(unsigned).contains("must be signed by its key (key: in hosts/web1.dc1.example.com.yml)"));
+    String forged = new dev.roller.repo.trust.Signatures.Signer(dev.roller.repo.trust.Keys.generate().getPrivate()).header(bytes);
+    HttpResponse<String> wrongKey = server.send("POST", "/hosts/web1.dc1.example.com/report",
+        HttpRequest.BodyPublishers.ofByteArray(bytes), "Content-Type", "application/json", "X-Roller-Signature", forged);
+    assertEquals(401, wrongKey.statusCode(), wrongKey.body());
+    assertEquals("never reported", state("web1.dc1.example.com"), "nothing kept");
+
+    String signed = new dev.roller.repo.trust.Signatures.Signer(hostKey.getPrivate()).header(bytes);
+    HttpResponse<String> ok = server.send("POST", "/hosts/web1.dc1.example.com/report",
+        HttpRequest.BodyPublishers.ofByteArray(bytes), "Content-Type", "application/json", "X-Roller-Signature", signed);
+    assertEquals(201, ok.statusCode(), ok.body());
+    assertTrue(server.get("/hosts/web1.dc1.example.com/status").body().contains("verified: true"));
+    assertEquals(201, report("web2.dc1.example.com", applied("web2.dc1.example.com", "applied")).statusCode());
+    assertTrue(server.get("/hosts/web2.dc1.example.com/status").body().contains("verified: false"), "no key: kept, unverified");
+    String page = server.get("/").body();
+    assertTrue(page.contains("<td>verified</td>") && page.contains("<td>unverified</td>"), page);
+  }
 }

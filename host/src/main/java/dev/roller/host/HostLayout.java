@@ -77,6 +77,11 @@ public record HostLayout(Path root) {
     return root.resolve("var/lib/roller/rollout");
   }
 
+  /** This host's own key, which signs its reports: see {@code HostKey}. */
+  public Path hostKey() {
+    return root.resolve("etc/roller/host.key");
+  }
+
   /** When the last spec applied was issued (a signed answer issued earlier is a replay). */
   public Path issued() {
     return root.resolve("var/lib/roller/issued");

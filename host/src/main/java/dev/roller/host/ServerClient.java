@@ -105,7 +105,12 @@ public final class ServerClient {
 
   /** {@code POST path} with {@code body}; the answer's body read if at most {@code maxBytes}. */
   public Response post(String path, String contentType, byte[] body, long maxBytes, Duration deadline) throws Unreachable {
-    return send("POST", path, Map.of("Content-Type", contentType), body, List.of(), maxBytes, deadline, null, 0);
+    return post(path, Map.of("Content-Type", contentType), body, maxBytes, deadline);
+  }
+
+  /** {@code POST path} with {@code body} and these request {@code headers}. */
+  public Response post(String path, Map<String, String> headers, byte[] body, long maxBytes, Duration deadline) throws Unreachable {
+    return send("POST", path, headers, body, List.of(), maxBytes, deadline, null, 0);
   }
 
   /**
@@ -164,7 +169,8 @@ public final class ServerClient {
         } else {
           bytes = read(c, status, status < 400 ? maxBytes : 64 << 10);
           long declared = c.getContentLengthLong();
-          if (declared >= 0 && bytes.length != declared) {
+          // An error's body is only its explanation (the JDK withholds a 401's on a streamed POST).
+          if (declared >= 0 && bytes.length != declared && status < 400) {
             throw new IOException("the answer was cut short: " + bytes.length + " of " + declared + " bytes");
           }
         }
@@ -203,7 +209,8 @@ public final class ServerClient {
   private static byte[] read(HttpURLConnection c, int status, long maxBytes) throws IOException {
     try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
       if (in == null) {
-        return new byte[0];
+        String reason = status >= 400 ? c.getResponseMessage() : null;
+        return reason == null ? new byte[0] : reason.getBytes(StandardCharsets.UTF_8);
       }
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
       if (bytes.length > maxBytes) {

@@ -209,4 +209,31 @@ class TrustTest {
     };
     assertEquals(0, trusting.apply(HOST, false).exitCode(), "signed by the new key, trusted next to the old one");
   }
+
+  @Test
+  void rollKeyPrintsTheHostKeyAndReportsSignedWithItAreVerified() throws Exception {
+    java.io.StringWriter out = new java.io.StringWriter();
+    assertEquals(0, dev.roller.roll.cli.Roll.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(new java.io.StringWriter()),
+        java.util.Map.of(), "key", "--root", layout.root().toString(), "--host", HOST));
+    String line = out.toString().strip();
+    assertTrue(line.startsWith("key: ed25519:"), line);
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(layout.hostKey())));
+    Signatures.Signer key = dev.roller.host.HostKey.loadOrCreate(layout);
+    assertEquals(line, dev.roller.host.HostKey.line(key), "made once, the same key every time");
+
+    server.repo.write("hosts/" + HOST + ".yml", "hostclass: app\ndatacenter: dc1\n" + line + "\n");
+    server.repo.commit("app1 declares its key");
+    server.refresh();
+    ConfigServerClient client = new ConfigServerClient(List.of(server.uri()), Duration.ofSeconds(2), Duration.ofSeconds(20))
+        .signReports(key);
+    assertEquals(0, new Applier(layout, client, services, Services.quietLog()).apply(HOST, false).exitCode());
+    String kept = Files.readString(server.dir.resolve("store/reports/" + HOST + ".yml"));
+    assertTrue(kept.contains("verified: true"), kept);
+
+    // Unsigned, as another machine claiming to be this host would send it: refused, the kept report stays.
+    ConfigServerClient forger = new ConfigServerClient(List.of(server.uri()), Duration.ofSeconds(2), Duration.ofSeconds(20));
+    String refused = forger.report(HOST, java.util.Map.of("result", "failed"));
+    assertTrue(refused != null && refused.contains("HTTP 401"), refused);
+    assertEquals(kept, Files.readString(server.dir.resolve("store/reports/" + HOST + ".yml")));
+  }
 }

@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * A host: {@code hosts/<fqdn>.yml}. Its params have the highest precedence; its packages pin
- * versions over the hostclass's (a canary) or add packages.
+ * versions over the hostclass's (a canary) or add packages. {@code key} (null when the file has
+ * none) is the host's own public key (DESIGN §9): its reports are accepted only when signed by it.
  */
 public record Host(
     String name,
@@ -12,6 +13,7 @@ public record Host(
     String datacenter,
     Map<String, Object> params,
     Map<String, String> packages,
+    String key,
     Origin origin) {
   public Host {
     params = Params.copyOf(params);

@@ -32,7 +32,7 @@ public final class ObjectParser {
   private static final Set<String> DATACENTER_KEYS = keys("description", "params");
   private static final Set<String> HOSTCLASS_KEYS = keys("description", "packages", "params", "peers", "rollout");
   private static final Set<String> ROLLOUT_KEYS = keys("waves", "soak", "max_failures", "paused");
-  private static final Set<String> HOST_KEYS = keys("hostclass", "datacenter", "params", "packages");
+  private static final Set<String> HOST_KEYS = keys("hostclass", "datacenter", "params", "packages", "key");
   private static final Set<String> USER_KEYS =
       keys("uid", "comment", "shell", "groups", "ssh_keys", "hostclasses", "sudo", "files");
   private static final Set<String> ANY_HOSTCLASS = Set.of(User.EVERY_HOSTCLASS);
@@ -180,7 +180,15 @@ public final class ObjectParser {
     String datacenter = checked(f.requiredText("datacenter"), NameRule.DATACENTER, f.line("datacenter"), p);
     Map<String, Object> params = f.params("params");
     Map<String, String> packages = f.textMap("packages", NameRule.PACKAGE, NameRule.VERSION, "package names to exact versions");
-    return new Host(name, hostclass, datacenter, params, packages, new Origin(p.path(), lines, size));
+    String key = f.optionalText("key", null);
+    if (key != null) {
+      try {
+        dev.roller.repo.trust.Keys.parsePublic(key);
+      } catch (IllegalArgumentException e) {
+        p.add(f.line("key"), "'key': " + e.getMessage() + " (roll key prints this host's)");
+      }
+    }
+    return new Host(name, hostclass, datacenter, params, packages, key, new Origin(p.path(), lines, size));
   }
 
   private static User user(String login, Fields f, Map<String, Integer> lines, Problems p) {

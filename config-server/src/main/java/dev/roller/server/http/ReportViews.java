@@ -48,6 +48,7 @@ final class ReportViews {
     if (!s.repo().hosts().containsKey(host)) {
       throw ApiException.notFound("no host " + NameRule.quote(host));
     }
+    boolean verified = verify(r, s.repo().hosts().get(host));
     Map<?, ?> body = body(r);
     String result = String.valueOf(body.get("result"));
     if (!RESULTS.contains(result)) {
@@ -100,6 +101,7 @@ final class ReportViews {
         kept.put(key, body.get(key));
       }
     }
+    kept.put("verified", verified);
     kept.put("received_at", now.toString());
     boolean same = before != null && running != null && running.equals(before.running()) && before.runningSince() != null;
     kept.put("running_since", running == null ? null : (same ? before.runningSince() : now).toString());
@@ -111,6 +113,26 @@ final class ReportViews {
     }
     rollouts.reports().kept(host, kept);
     return Reply.document(201, s.commit(), Request.map("host", host, "kept", true));
+  }
+
+  /**
+   * Whether the report is signed by its host's key; a host whose file declares {@code key:} must
+   * sign (a 401 otherwise, nothing kept); another host's report is kept, marked unverified.
+   */
+  private static boolean verify(Request r, Host host) {
+    String header = r.exchange.getRequestHeaders().getFirst(dev.roller.repo.trust.Signatures.HEADER);
+    if (host.key() == null) {
+      return false;
+    }
+    java.security.PublicKey key = dev.roller.repo.trust.Keys.parsePublic(host.key());
+    String problem = new dev.roller.repo.trust.Signatures.Verifier(List.of(key)).problem(header,
+        r.exchange.getAttachment(Uploads.BYTES));
+    if (problem != null || r.exchange.getRequestHeaders().count(dev.roller.repo.trust.Signatures.HEADER) > 1) {
+      throw new ApiException(401, "the report of " + host.name() + " must be signed by its key (key: in hosts/"
+          + host.name() + ".yml), and " + (problem != null ? problem.replace("it is signed by key", "it is signed by")
+          .replace("which is not trusted here (trust: in roll.yml)", "which is not that key") : "it has two signatures"));
+    }
+    return true;
   }
 
   /** The value of {@code key}: absent, or {@code length} lowercase hex digits. */
@@ -169,9 +191,11 @@ final class ReportViews {
           counts.merge(status.state(), 1, Integer::sum);
           String css = status.state().label.replace(' ', '-');
           Object commit = status.report() == null ? "" : status.report().get("commit");
+          Object verified = status.report() == null ? null : status.report().get("verified");
           tables.append("<tr><td>").append(Html.escape(host)).append("</td><td class=\"").append(css).append("\">")
               .append(Html.escape(status.state().label)).append("</td><td><code>")
-              .append(Html.escape(commit == null ? "" : String.valueOf(commit))).append("</code></td></tr>\n");
+              .append(Html.escape(commit == null ? "" : String.valueOf(commit))).append("</code></td><td>")
+              .append(verified == null ? "" : Boolean.TRUE.equals(verified) ? "verified" : "unverified").append("</td></tr>\n");
         }
         tables.append("</table>\n");
       }

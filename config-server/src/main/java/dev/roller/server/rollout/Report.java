@@ -11,11 +11,12 @@ import java.util.Set;
  * and what it runs afterwards ({@code running}, the digest, and {@code runningCommit}, a commit
  * whose spec for the host has that digest; after a rollback, the spec it went back to).
  * {@code runningSince}: when this server, or another sharing the store, first received a report
- * saying the host runs {@code running}. {@code problem} is set, and the rest null, when the kept
+ * saying the host runs {@code running}; {@code verified}: signed by the host's own key.
+ * {@code problem} is set, and the rest null, when the kept
  * report cannot be read; such a host is never admitted on it.
  */
 public record Report(String host, String result, String commit, String tried, String running, String runningCommit,
-    Instant receivedAt, Instant runningSince, Map<String, Object> document, String problem) {
+    Instant receivedAt, Instant runningSince, boolean verified, Map<String, Object> document, String problem) {
   /** Results that say the tried spec did not take. */
   public static final Set<String> FAILURES = Set.of("failed", "rolled-back");
 
@@ -25,7 +26,7 @@ public record Report(String host, String result, String commit, String tried, St
 
   /** A report that cannot be read, and why. */
   public static Report unreadable(String host, String why) {
-    return new Report(host, null, null, null, null, null, null, null, Map.of("error", "report unreadable: " + why), why);
+    return new Report(host, null, null, null, null, null, null, null, false, Map.of("error", "report unreadable: " + why), why);
   }
 
   /** The report kept as {@code doc} (see {@code ReportViews}), or an unreadable one naming what is wrong. */
@@ -37,7 +38,7 @@ public record Report(String host, String result, String commit, String tried, St
       @SuppressWarnings("unchecked")
       Map<String, Object> document = (Map<String, Object>) doc;
       return new Report(host, result, commit(doc, "commit"), tried, running, commit(doc, "running_commit"),
-          time(doc, "received_at"), time(doc, "running_since"), document, null);
+          time(doc, "received_at"), time(doc, "running_since"), Boolean.TRUE.equals(doc.get("verified")), document, null);
     } catch (IllegalArgumentException e) {
       return unreadable(host, e.getMessage());
     }

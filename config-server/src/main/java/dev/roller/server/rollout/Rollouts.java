@@ -26,7 +26,7 @@ import java.util.Map;
  * {@code max_failures} halt the rollout until a commit changes the failed hosts' specs; {@code
  * paused} admits nobody. Hosts that never reported are admitted at once and hold no wave back (a
  * blank host gets its target). A host not admitted, or failed, is held on the spec its report says
- * it runs.
+ * it runs. A host whose file declares {@code key:} counts only on reports it signed.
  */
 public final class Rollouts {
   public enum State {
@@ -163,6 +163,8 @@ public final class Rollouts {
       String target = plan.targets().get(host);
       if (r == null) {
         status[i] = Status.NEW;
+      } else if (!r.verified() && s.repo().hosts().get(host).key() != null) {
+        status[i] = Status.PENDING; // a host with a key counts only on reports it signed
       } else if (r.problem() != null) {
         status[i] = Status.UNREADABLE;
       } else if (target.equals(r.running()) && !r.failed()) {

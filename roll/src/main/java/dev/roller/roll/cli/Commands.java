@@ -67,6 +67,24 @@ final class Commands {
     }
   }
 
+  @Command(name = "key", mixinStandardHelpOptions = true,
+      description = {"Print this host's public key as its file in the config repo takes it (key: ed25519:...),",
+          "making /etc/roller/host.key (Ed25519, 0600) first if there is none. roll signs its reports with it;",
+          "once the host's file declares it, the config server accepts only reports it signed."})
+  static final class Key implements Callable<Integer> {
+    @CommandLine.ParentCommand Roll roll;
+    @Mixin HostOptions host;
+
+    @Override
+    public Integer call() throws Exception {
+      return roll.withSettings(host, false, (settings, log, applier) -> {
+        roll.out.println(dev.roller.host.HostKey.line(dev.roller.host.HostKey.loadOrCreate(settings.layout())));
+        roll.out.flush();
+        return Outcome.OK;
+      });
+    }
+  }
+
   @Command(name = "rollback", mixinStandardHelpOptions = true,
       description = "Switch back to the generation before the current one; its services restarted and checked.")
   static final class Rollback implements Callable<Integer> {

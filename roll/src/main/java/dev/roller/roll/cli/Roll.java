@@ -10,6 +10,7 @@ import dev.roller.roll.service.ExecServiceManager;
 import dev.roller.roll.service.ServiceManager;
 import dev.roller.roll.service.SystemdServiceManager;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -192,7 +193,7 @@ public final class Roll implements Callable<Integer> {
   }
 
   /** The subcommands, in the order help lists them. */
-  private static final List<String> COMMANDS = List.of("apply", "plan", "status", "rollback", "generations", "verify", "gc");
+  private static final List<String> COMMANDS = List.of("apply", "plan", "status", "rollback", "generations", "verify", "gc", "key");
 
   private static Object command(String name) {
     return switch (name) {
@@ -202,6 +203,7 @@ public final class Roll implements Callable<Integer> {
       case "rollback" -> new Commands.Rollback();
       case "generations" -> new Commands.GenerationsCommand();
       case "verify" -> new Commands.Verify();
+      case "key" -> new Commands.Key();
       default -> new Commands.GcCommand();
     };
   }
@@ -275,6 +277,13 @@ public final class Roll implements Callable<Integer> {
       ConfigServerClient client = settings.servers().isEmpty() ? null
           : new ConfigServerClient(settings.servers(), Duration.ofSeconds(5), Duration.ofSeconds(60),
               ConfigServerClient.SPEC_DEADLINE, log::warn);
+      if (client != null && needServers) {
+        try {
+          client.signReports(dev.roller.host.HostKey.loadOrCreate(settings.layout()));
+        } catch (IOException e) {
+          log.warn("reports go unsigned: " + e.getMessage());
+        }
+      }
       if (client != null && !settings.trust().isEmpty()) {
         client.trust(dev.roller.host.Trust.of(settings, settings.layout()::lastIssued));
       } else if (client != null && needServers) {

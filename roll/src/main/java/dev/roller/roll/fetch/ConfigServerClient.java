@@ -61,6 +61,13 @@ public final class ConfigServerClient {
   public record SpecAnswer(Spec spec, String commit, String rollout, java.time.Instant issued) {}
 
   private dev.roller.host.Trust trust;
+  private dev.roller.repo.trust.Signatures.Signer reportKey;
+
+  /** Reports from now on are signed with this host's key ({@code X-Roller-Signature} over the body). */
+  public ConfigServerClient signReports(dev.roller.repo.trust.Signatures.Signer hostKey) {
+    this.reportKey = hostKey;
+    return this;
+  }
 
   /** Every spec answer from now on must pass {@code trust} (null: answers are not verified). */
   public ConfigServerClient trust(dev.roller.host.Trust trust) {
@@ -190,7 +197,9 @@ public final class ConfigServerClient {
     options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
     byte[] body = new Yaml(options).dump(report).getBytes(StandardCharsets.UTF_8);
     try {
-      ServerClient.Response r = client.post("/hosts/" + host + "/report", "application/yaml", body, 64 << 10, SPEC_DEADLINE);
+      Map<String, String> headers = reportKey == null ? Map.of("Content-Type", "application/yaml")
+          : Map.of("Content-Type", "application/yaml", dev.roller.repo.trust.Signatures.HEADER, reportKey.header(body));
+      ServerClient.Response r = client.post("/hosts/" + host + "/report", headers, body, 64 << 10, SPEC_DEADLINE);
       return r.status() / 100 == 2 ? null : r.server() + ": HTTP " + r.status() + ": " + r.error();
     } catch (ServerClient.Unreachable e) {
       return e.getMessage();
