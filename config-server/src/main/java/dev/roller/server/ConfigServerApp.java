@@ -68,12 +68,24 @@ public final class ConfigServerApp implements AutoCloseable {
   /** As above; with a {@code signer}, every spec and users answer is signed (DESIGN §9). */
   public static ConfigServerApp start(Snapshots snapshots, PackageStore store, String publishToken, Path uploads,
       String bind, int port, Duration poll, ServerLimits limits, dev.roller.repo.trust.Signatures.Signer signer) {
+    return start(snapshots, store, publishToken, uploads, bind, port, poll, limits, signer, null);
+  }
+
+  /** As above; with {@code tls} (see {@link ServerTls}), HTTPS only. */
+  public static ConfigServerApp start(Snapshots snapshots, PackageStore store, String publishToken, Path uploads,
+      String bind, int port, Duration poll, ServerLimits limits, dev.roller.repo.trust.Signatures.Signer signer,
+      javax.net.ssl.SSLContext tls) {
     if (store instanceof CachingStore cache) {
       snapshots.onSwap(snapshot -> prefetch(snapshot, cache));
     }
     Api api = new Api(snapshots, store, publishToken, uploads, MAX_UPLOAD, limits, signer);
-    Undertow undertow = Undertow.builder()
-        .addHttpListener(port, bind)
+    Undertow.Builder builder = Undertow.builder();
+    if (tls == null) {
+      builder.addHttpListener(port, bind);
+    } else {
+      builder.addHttpsListener(port, bind, tls);
+    }
+    Undertow undertow = builder
         .setWorkerThreads(limits.workers())
         .setServerOption(UndertowOptions.IDLE_TIMEOUT, (int) limits.idleTimeout().toMillis())
         .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) limits.parseTimeout().toMillis())

@@ -37,18 +37,19 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * wait: 9m                          # roll apply long-polls its spec this long first (default: 0, no wait)
  * trust: [ed25519:MCowBQYDK2VwAyEA...]   # the config servers' signing keys (several: a rotation)
  * max_age: 7d                       # with trust: an answer issued longer ago is refused
+ * ca: /etc/roller/ca.pem            # HTTPS servers checked against this CA, not the system's
  * </pre>
  *
  * <p>With {@code trust}, every spec and users answer must be signed by one of those keys
  * (DESIGN §9); without it, answers are not verified.
  */
 public record HostSettings(HostLayout layout, List<URI> servers, String host, String serviceManager, Duration longPoll,
-    List<java.security.PublicKey> trust, Duration maxAge) {
+    List<java.security.PublicKey> trust, Duration maxAge, Path ca) {
   /** How old a signed answer may be, unless max_age says otherwise. */
   public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(7);
   public static final String ENV_SERVERS = "ROLLER_CONFIG_SERVER";
   static final List<String> MANAGERS = List.of("auto", "exec", "systemd");
-  static final List<String> KEYS = List.of("config_servers", "host", "service_manager", "wait", "trust", "max_age");
+  static final List<String> KEYS = List.of("config_servers", "host", "service_manager", "wait", "trust", "max_age", "ca");
   static final java.util.Set<String> LISTS = java.util.Set.of("config_servers", "trust");
 
   /** A setting that cannot be used: exit 2, naming the file and line or the option. */
@@ -107,7 +108,16 @@ public record HostSettings(HostLayout layout, List<URI> servers, String host, St
       trust.add(dev.roller.repo.trust.Keys.parsePublic(key));
     }
     Duration maxAge = file.get("max_age") == null ? DEFAULT_MAX_AGE : Durations.parse((String) file.get("max_age"));
-    return new HostSettings(layout, uris, host, manager, wait, List.copyOf(trust), maxAge);
+    String caText = (String) file.get("ca");
+    // An absolute path is the host's: under --root for a scratch host.
+    Path ca = caText == null ? null : caText.startsWith("/") ? layout.root().resolve(caText.substring(1))
+        : layout.config().resolveSibling(caText);
+    return new HostSettings(layout, uris, host, manager, wait, List.copyOf(trust), maxAge, ca);
+  }
+
+  /** Sockets checking HTTPS servers against {@code ca:}, or null for the system's CAs; an IOException names the file. */
+  public javax.net.ssl.SSLSocketFactory tls() throws java.io.IOException {
+    return ca == null ? null : Tls.trusting(ca);
   }
 
   /** The service manager to use: exec or systemd ({@code auto}: systemd where it runs and roll works on the real root). */
@@ -200,6 +210,10 @@ public record HostSettings(HostLayout layout, List<URI> servers, String host, St
           problems.add(fields.line("max_age"), "max_age must be a duration such as 7d or 12h, not " + NameRule.quote(maxAge));
         }
         out.put("max_age", maxAge);
+      }
+      String ca = fields.optionalText("ca", null);
+      if (ca != null) {
+        out.put("ca", ca);
       }
       String wait = fields.optionalText("wait", null);
       if (wait != null) {

@@ -70,6 +70,13 @@ public final class ServerClient {
   private final int connectMillis;
   private final int readMillis;
   private final Consumer<String> warn;
+  private volatile javax.net.ssl.SSLSocketFactory tls;
+
+  /** HTTPS servers are checked against these sockets' trust ({@code ca:} in roll.yml) rather than the system's CAs. */
+  public ServerClient tls(javax.net.ssl.SSLSocketFactory factory) {
+    this.tls = factory;
+    return this;
+  }
 
   public ServerClient(List<URI> servers, Duration connectTimeout, Duration readTimeout, Consumer<String> warn) {
     if (servers.isEmpty()) {
@@ -133,6 +140,9 @@ public final class ServerClient {
       boolean[] expired = {false};
       try {
         c = (HttpURLConnection) server.resolve(path).toURL().openConnection();
+        if (tls != null && c instanceof javax.net.ssl.HttpsURLConnection https) {
+          https.setSSLSocketFactory(tls);
+        }
         HttpURLConnection conn = c;
         timer = WATCHDOG.schedule(() -> {
           expired[0] = true;

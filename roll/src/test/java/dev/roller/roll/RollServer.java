@@ -19,6 +19,7 @@ final class RollServer implements AutoCloseable {
   final Path dir;
   final FilesystemStore store;
   final ConfigServerApp app;
+  private final boolean tls;
 
   RollServer(TestRepo repo, Path dir) throws Exception {
     this(repo, dir, null);
@@ -26,17 +27,24 @@ final class RollServer implements AutoCloseable {
 
   /** A server that signs its spec and users answers with {@code signer} (null: unsigned). */
   RollServer(TestRepo repo, Path dir, dev.roller.repo.trust.Signatures.Signer signer) throws Exception {
+    this(repo, dir, signer, null);
+  }
+
+  /** As above, serving HTTPS with {@code tls} (null: HTTP). */
+  RollServer(TestRepo repo, Path dir, dev.roller.repo.trust.Signatures.Signer signer, javax.net.ssl.SSLContext tls)
+      throws Exception {
+    this.tls = tls != null;
     this.repo = repo;
     this.dir = dir;
     this.store = new FilesystemStore(dir.resolve("store"));
     Snapshots snapshots = new Snapshots(RepoSource.open(repo.dir().toString(), dir.resolve("cache")), "main");
     this.app = ConfigServerApp.start(snapshots, store, null, dir.resolve("uploads"), "127.0.0.1", 0, Duration.ofHours(1),
-        dev.roller.server.ServerLimits.defaults(), signer);
+        dev.roller.server.ServerLimits.defaults(), signer, tls);
     snapshots.refresh();
   }
 
   URI uri() {
-    return URI.create("http://127.0.0.1:" + app.port());
+    return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + app.port());
   }
 
   void refresh() {

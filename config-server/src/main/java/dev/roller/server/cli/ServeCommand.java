@@ -111,8 +111,26 @@ final class ServeCommand implements Callable<Integer> {
       description = "An Ed25519 private key (config-server keygen): every spec and users answer is signed with it.")
   Path signingKey;
 
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "Serve HTTPS with this PEM certificate (the server's first, then its chain); needs --tls-key.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "The certificate's private key, PKCS#8 PEM (EC, RSA or Ed25519).")
+  Path tlsKey;
+
   @Override
   public Integer call() throws ConfigRepoException, IOException, InterruptedException, Failures.CannotStart {
+    javax.net.ssl.SSLContext tls = null;
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+    }
+    if (tlsCert != null) {
+      try {
+        tls = dev.roller.server.ServerTls.context(tlsCert, tlsKey);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert/--tls-key: " + e.getMessage());
+      }
+    }
     dev.roller.repo.trust.Signatures.Signer signer = null;
     if (signingKey != null) {
       try {
@@ -161,7 +179,8 @@ final class ServeCommand implements Callable<Integer> {
     Snapshots snapshots = new Snapshots(source, branch, tree -> dev.roller.repo.ConfigRepo.load(tree, maxSpec));
     ConfigServerApp started;
     try {
-      started = ConfigServerApp.start(snapshots, packages, token, state.resolve("uploads"), bind, port, every, limits, signer);
+      started = ConfigServerApp.start(snapshots, packages, token, state.resolve("uploads"), bind, port, every, limits, signer,
+          tls);
     } catch (RuntimeException e) {
       if (e.getCause() instanceof java.net.BindException bind) {
         throw new Failures.CannotStart(
@@ -170,8 +189,8 @@ final class ServeCommand implements Callable<Integer> {
       throw e;
     }
     try (ConfigServerApp app = started) {
-      spec.commandLine().getOut().printf("config-server: serving %s (branch %s) on http://%s:%d/, packages in %s%s%n",
-          repo, branch, bind, app.port(), where, (token == null ? " (publishing off)" : "")
+      spec.commandLine().getOut().printf("config-server: serving %s (branch %s) on %s://%s:%d/, packages in %s%s%n",
+          repo, branch, tls == null ? "http" : "https", bind, app.port(), where, (token == null ? " (publishing off)" : "")
           + (signer == null ? ", answers unsigned" : ", answers signed by key " + signer.keyId()));
       spec.commandLine().getOut().flush();
       CountDownLatch stopped = new CountDownLatch(1);

@@ -140,7 +140,8 @@ public final class Foreman implements Runnable {
       }
       UsersClient.Answer answer;
       try {
-        answer = new UsersClient(settings.servers(), line -> err.println("foreman: warning: " + line), trust).answer(name);
+        answer = new UsersClient(settings.servers(), line -> err.println("foreman: warning: " + line), trust)
+            .tls(settings.tls()).answer(name);
       } catch (java.io.IOException e) {
         err.println("foreman: error: " + e.getMessage());
         return 1;

@@ -32,6 +32,12 @@ public final class UsersClient {
     this.trust = trust;
   }
 
+  /** HTTPS servers are checked against {@code ca:} in roll.yml (null: the system's CAs). */
+  public UsersClient tls(javax.net.ssl.SSLSocketFactory factory) {
+    client.tls(factory);
+    return this;
+  }
+
   /** The accounts the server says {@code host} keeps, and when that answer was issued (null when it does not say). */
   public record Answer(Account.Parsed accounts, java.time.Instant issued) {}
 

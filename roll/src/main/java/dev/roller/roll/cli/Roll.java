@@ -277,6 +277,14 @@ public final class Roll implements Callable<Integer> {
       ConfigServerClient client = settings.servers().isEmpty() ? null
           : new ConfigServerClient(settings.servers(), Duration.ofSeconds(5), Duration.ofSeconds(60),
               ConfigServerClient.SPEC_DEADLINE, log::warn);
+      if (client != null) {
+        try {
+          client.tls(settings.tls());
+        } catch (IOException e) {
+          log.error("ca: in " + settings.layout().config() + ": " + e.getMessage());
+          return Outcome.USAGE;
+        }
+      }
       if (client != null && needServers) {
         try {
           client.signReports(dev.roller.host.HostKey.loadOrCreate(settings.layout()));

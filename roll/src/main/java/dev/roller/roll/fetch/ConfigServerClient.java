@@ -63,6 +63,12 @@ public final class ConfigServerClient {
   private dev.roller.host.Trust trust;
   private dev.roller.repo.trust.Signatures.Signer reportKey;
 
+  /** HTTPS servers are checked against {@code ca:} in roll.yml (null: the system's CAs). */
+  public ConfigServerClient tls(javax.net.ssl.SSLSocketFactory factory) {
+    client.tls(factory);
+    return this;
+  }
+
   /** Reports from now on are signed with this host's key ({@code X-Roller-Signature} over the body). */
   public ConfigServerClient signReports(dev.roller.repo.trust.Signatures.Signer hostKey) {
     this.reportKey = hostKey;
