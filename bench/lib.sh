@@ -94,8 +94,12 @@ start_config_server() {
   local repo=$1 dir=$2 port
   port=$(free_port)
   head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$dir/token"
+  # Answers are signed (hosts without trust: ignore it); $signing_pub is the key a host trusts.
+  [ -f "$dir/signing.key" ] || "$top/bin/config-server" keygen --out "$dir/signing.key" >/dev/null
+  signing_pub=$(cat "$dir/signing.key.pub")
   "$top/bin/config-server" serve --repo "$repo" --packages-dir "$dir/packages" --cache-dir "$dir/cache" \
-    --bind 127.0.0.1 --port "$port" --poll 1h --publish-token-file "$dir/token" > "$dir/server.log" 2>&1 &
+    --bind 127.0.0.1 --port "$port" --poll 1h --publish-token-file "$dir/token" --signing-key "$dir/signing.key" \
+    > "$dir/server.log" 2>&1 &
   server_pid=$!
   url="http://127.0.0.1:$port/"
   wait_for "${url}health"

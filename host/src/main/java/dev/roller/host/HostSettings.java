@@ -44,7 +44,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * (DESIGN §9); without it, answers are not verified.
  */
 public record HostSettings(HostLayout layout, List<URI> servers, String host, String serviceManager, Duration longPoll,
-    List<java.security.PublicKey> trust, Duration maxAge, Path ca) {
+    List<String> trust, Duration maxAge, Path ca) {
   /** How old a signed answer may be, unless max_age says otherwise. */
   public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(7);
   public static final String ENV_SERVERS = "ROLLER_CONFIG_SERVER";
@@ -103,16 +103,13 @@ public record HostSettings(HostLayout layout, List<URI> servers, String host, St
     Duration wait = file.get("wait") == null ? Duration.ZERO : Durations.parse((String) file.get("wait"));
     @SuppressWarnings("unchecked")
     List<String> trustText = (List<String>) file.getOrDefault("trust", List.of());
-    List<java.security.PublicKey> trust = new ArrayList<>();
-    for (String key : trustText) {
-      trust.add(dev.roller.repo.trust.Keys.parsePublic(key));
-    }
+    List<String> trust = List.copyOf(trustText); // each checked by keyProblem when read
     Duration maxAge = file.get("max_age") == null ? DEFAULT_MAX_AGE : Durations.parse((String) file.get("max_age"));
     String caText = (String) file.get("ca");
     // An absolute path is the host's: under --root for a scratch host.
     Path ca = caText == null ? null : caText.startsWith("/") ? layout.root().resolve(caText.substring(1))
         : layout.config().resolveSibling(caText);
-    return new HostSettings(layout, uris, host, manager, wait, List.copyOf(trust), maxAge, ca);
+    return new HostSettings(layout, uris, host, manager, wait, trust, maxAge, ca);
   }
 
   /** Sockets checking HTTPS servers against {@code ca:}, or null for the system's CAs; an IOException names the file. */
@@ -165,12 +162,7 @@ public record HostSettings(HostLayout layout, List<URI> servers, String host, St
   }
 
   private static String keyProblem(String key) {
-    try {
-      dev.roller.repo.trust.Keys.parsePublic(key);
-      return null;
-    } catch (IllegalArgumentException e) {
-      return e.getMessage();
-    }
+    return dev.roller.repo.trust.Keys.problem(key);
   }
 
   /** roll.yml read as YAML, every mistake named with its line. */

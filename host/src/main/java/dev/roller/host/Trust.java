@@ -16,7 +16,7 @@ public record Trust(Signatures.Verifier verifier, Duration maxAge, Supplier<Inst
   /** The trust these settings ask for, or null when roll.yml has no {@code trust:} (answers are not verified). */
   public static Trust of(HostSettings settings, Supplier<Instant> lastApplied) {
     return settings.trust().isEmpty() ? null
-        : new Trust(new Signatures.Verifier(settings.trust()), settings.maxAge(), lastApplied);
+        : new Trust(Signatures.Verifier.of(settings.trust()), settings.maxAge(), lastApplied);
   }
 
   /** Null when the answer's {@code X-Roller-Signature} is a trusted key's signature of its exact bytes, else why not. */

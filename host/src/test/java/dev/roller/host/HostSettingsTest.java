@@ -95,7 +95,7 @@ class HostSettingsTest {
     java.nio.file.Files.writeString(config, "config_servers: http://c:8080\nhost: web1.dc1.example.com\ntrust:\n  - " + KEY
         + "\n  - " + KEY2 + "\nmax_age: 12h\n");
     HostSettings settings = HostSettings.resolve(root, null, null, Map.of(), true);
-    assertEquals(List.of(KEY, KEY2), settings.trust().stream().map(dev.roller.repo.trust.Keys::format).toList());
+    assertEquals(List.of(KEY, KEY2), settings.trust());
     assertEquals(java.time.Duration.ofHours(12), settings.maxAge());
     java.nio.file.Files.writeString(config, "config_servers: http://c:8080\nhost: web1.dc1.example.com\n");
     assertEquals(List.of(), HostSettings.resolve(root, null, null, Map.of(), true).trust());

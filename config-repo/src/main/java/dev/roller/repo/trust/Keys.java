@@ -61,6 +61,30 @@ public final class Keys {
     }
   }
 
+  /** What an Ed25519 SubjectPublicKeyInfo starts with: the algorithm, then the 32 bytes of the key. */
+  private static final byte[] SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+
+  /**
+   * Null when {@code text} is written as an Ed25519 public key ({@code ed25519:} and the base64 of
+   * a 44-byte SubjectPublicKeyInfo for Ed25519), else what is wrong: checked by its bytes, without
+   * the cost of making the key.
+   */
+  public static String problem(String text) {
+    if (text == null || !text.startsWith(PREFIX)) {
+      return "a key is ed25519:<base64>, not " + shorten(text);
+    }
+    byte[] der;
+    try {
+      der = Base64.getDecoder().decode(text.substring(PREFIX.length()));
+    } catch (IllegalArgumentException e) {
+      return "the key " + shorten(text) + " is not base64";
+    }
+    if (der.length != 44 || !java.util.Arrays.equals(der, 0, 12, SPKI_PREFIX, 0, 12)) {
+      return "the key " + shorten(text) + " is not an Ed25519 public key";
+    }
+    return null;
+  }
+
   /** The key's id: the first 16 hex digits of the sha256 of its SubjectPublicKeyInfo. */
   public static String id(PublicKey key) {
     try {

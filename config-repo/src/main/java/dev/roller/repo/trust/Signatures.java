@@ -65,12 +65,40 @@ public final class Signatures {
 
   /** Checks headers against trusted keys (several: a rotation); thread-safe. */
   public static final class Verifier {
-    private final Map<String, PublicKey> byId = new HashMap<>();
+    private final List<String> texts;
+    private Map<String, PublicKey> byId;
 
     public Verifier(List<PublicKey> trusted) {
+      this.texts = null;
+      this.byId = new HashMap<>();
       for (PublicKey k : trusted) {
         byId.put(Keys.id(k), k);
       }
+    }
+
+    private Verifier(List<String> texts, boolean lazy) {
+      this.texts = List.copyOf(texts);
+    }
+
+    /**
+     * A verifier of keys written {@code ed25519:<base64>} (checked with {@link Keys#problem}),
+     * made into keys only when a signature is first checked: a roll with nothing to do checks
+     * none, and a cold JVM pays tens of milliseconds for its first Ed25519 key.
+     */
+    public static Verifier of(List<String> keys) {
+      return new Verifier(keys, true);
+    }
+
+    private synchronized Map<String, PublicKey> keys() {
+      if (byId == null) {
+        Map<String, PublicKey> made = new HashMap<>();
+        for (String text : texts) {
+          PublicKey k = Keys.parsePublic(text);
+          made.put(Keys.id(k), k);
+        }
+        byId = made;
+      }
+      return byId;
     }
 
     /** Null when {@code header} is a good signature of {@code body} by a trusted key, else why not. */
@@ -85,7 +113,7 @@ public final class Signatures {
       if (parts.length != 3 || !(parts[0] + ":").equals(Keys.PREFIX) || !parts[1].matches("[0-9a-f]{16}")) {
         return "its " + HEADER + " is not ed25519:<key id>:<signature>";
       }
-      PublicKey key = byId.get(parts[1]);
+      PublicKey key = keys().get(parts[1]);
       if (key == null) {
         return "it is signed by key " + parts[1] + ", which is not trusted here (trust: in roll.yml)";
       }

@@ -82,6 +82,11 @@ class SignaturesTest {
     assertTrue(onlyA.problem("x".repeat(600), body).contains("characters long"));
     assertTrue(onlyA.problem("rsa:1:2", body).contains("not ed25519:<key id>:<signature>"));
     assertThrows(IllegalArgumentException.class, () -> Keys.parsePublic("ed25519:AAAA"));
+    assertNull(Keys.problem(Keys.format(a.getPublic())), "a key checked by its bytes, as parsePublic would accept it");
+    assertTrue(Keys.problem("ed25519:AAAA").contains("not an Ed25519 public key"));
+    assertTrue(Keys.problem("ed25519:@@").contains("not base64"));
+    Signatures.Verifier lazy = Signatures.Verifier.of(List.of(Keys.format(a.getPublic())));
+    assertNull(lazy.problem(signerA.header(body), body), "made into keys when first asked");
     assertThrows(IllegalArgumentException.class, () -> Keys.parsePublic("ssh-ed25519 AAAA"));
     assertThrows(IllegalArgumentException.class, () -> Keys.parsePrivate("not a key"));
   }

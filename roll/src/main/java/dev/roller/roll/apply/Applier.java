@@ -198,7 +198,14 @@ public final class Applier {
       log.info("held: " + header.substring(6, header.length() - 1));
     }
     try {
-      dev.roller.host.AtomicFile.write(layout.rollout(), header.replace('\n', ' ') + "\n" + Stamps.now() + "\n");
+      String line = header.replace('\n', ' ');
+      java.nio.file.Path file = layout.rollout();
+      // Written when it changes (the time says since when), not at every no-op roll.
+      if (java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          && java.nio.file.Files.readAllLines(file).stream().findFirst().orElse("").equals(line)) {
+        return;
+      }
+      dev.roller.host.AtomicFile.write(file, line + "\n" + Stamps.now() + "\n");
     } catch (IOException e) {
       log.warn("cannot record the rollout state in " + layout.rollout() + ": " + e.getMessage());
     }

@@ -286,11 +286,15 @@ public final class Roll implements Callable<Integer> {
         }
       }
       if (client != null && needServers) {
-        try {
-          client.signReports(dev.roller.host.HostKey.loadOrCreate(settings.layout()));
-        } catch (IOException e) {
-          log.warn("reports go unsigned: " + e.getMessage());
-        }
+        HostSettings keyed = settings;
+        client.signReports(memoized(() -> {
+          try {
+            return dev.roller.host.HostKey.loadOrCreate(keyed.layout());
+          } catch (IOException e) {
+            log.warn("reports go unsigned: " + e.getMessage());
+            return null;
+          }
+        }));
       }
       if (client != null && !settings.trust().isEmpty()) {
         client.trust(dev.roller.host.Trust.of(settings, settings.layout()::lastIssued));
@@ -308,6 +312,23 @@ public final class Roll implements Callable<Integer> {
         return Outcome.FAILED_UNTOUCHED;
       }
     }
+  }
+
+  /** {@code s}, asked once, the first time it is needed. */
+  private static <T> java.util.function.Supplier<T> memoized(java.util.function.Supplier<T> s) {
+    return new java.util.function.Supplier<>() {
+      private boolean asked;
+      private T value;
+
+      @Override
+      public synchronized T get() {
+        if (!asked) {
+          value = s.get();
+          asked = true;
+        }
+        return value;
+      }
+    };
   }
 
   int doApply(HostOptions options, ApplyOptions apply) {

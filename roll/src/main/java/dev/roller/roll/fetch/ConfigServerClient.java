@@ -61,7 +61,7 @@ public final class ConfigServerClient {
   public record SpecAnswer(Spec spec, String commit, String rollout, java.time.Instant issued) {}
 
   private dev.roller.host.Trust trust;
-  private dev.roller.repo.trust.Signatures.Signer reportKey;
+  private java.util.function.Supplier<dev.roller.repo.trust.Signatures.Signer> reportKey;
 
   /** HTTPS servers are checked against {@code ca:} in roll.yml (null: the system's CAs). */
   public ConfigServerClient tls(javax.net.ssl.SSLSocketFactory factory) {
@@ -71,6 +71,14 @@ public final class ConfigServerClient {
 
   /** Reports from now on are signed with this host's key ({@code X-Roller-Signature} over the body). */
   public ConfigServerClient signReports(dev.roller.repo.trust.Signatures.Signer hostKey) {
+    return signReports(() -> hostKey);
+  }
+
+  /**
+   * As above, the key read (or made) only when a report is first sent: a no-op roll sends none,
+   * and an Ed25519 key costs a cold JVM tens of milliseconds. A null key sends the report unsigned.
+   */
+  public ConfigServerClient signReports(java.util.function.Supplier<dev.roller.repo.trust.Signatures.Signer> hostKey) {
     this.reportKey = hostKey;
     return this;
   }
@@ -203,8 +211,9 @@ public final class ConfigServerClient {
     options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
     byte[] body = new Yaml(options).dump(report).getBytes(StandardCharsets.UTF_8);
     try {
-      Map<String, String> headers = reportKey == null ? Map.of("Content-Type", "application/yaml")
-          : Map.of("Content-Type", "application/yaml", dev.roller.repo.trust.Signatures.HEADER, reportKey.header(body));
+      dev.roller.repo.trust.Signatures.Signer key = reportKey == null ? null : reportKey.get();
+      Map<String, String> headers = key == null ? Map.of("Content-Type", "application/yaml")
+          : Map.of("Content-Type", "application/yaml", dev.roller.repo.trust.Signatures.HEADER, key.header(body));
       ServerClient.Response r = client.post("/hosts/" + host + "/report", headers, body, 64 << 10, SPEC_DEADLINE);
       return r.status() / 100 == 2 ? null : r.server() + ": HTTP " + r.status() + ": " + r.error();
     } catch (ServerClient.Unreachable e) {
