@@ -36,6 +36,24 @@ class PublishTest {
   }
 
   @Test
+  void eachPackageRecordsWhoPublishedItAndWhen() throws Exception {
+    String alice = "alice-token-0123456789";
+    String bob = "bob-token-abcdefghijkl";
+    try (ServerFixture server = start("# who may publish\nalice " + alice + "\nbob " + bob + "\n")) {
+      assertEquals(403, server.publish(server.build("hello-web", "1.0.0", "v1"), "mallory-token-0123456789").statusCode());
+      assertEquals(201, server.publish(server.build("hello-web", "1.0.0", "v1"), bob).statusCode());
+      assertEquals(200, server.publish(server.build("hello-web", "1.0.0", "v1"), alice).statusCode(), "the same bytes again");
+      String info = server.get("/packages/hello-web/1.0.0").body();
+      assertTrue(info.contains("published_by: bob\n") && info.contains("published_at: "), "the first publisher stays: " + info);
+    }
+    var shortToken = dev.roller.server.cli.CliAccess.run("serve", "--repo", dir.toString(), "--packages-dir",
+        dir.resolve("p").toString(), "--publish-token-file",
+        java.nio.file.Files.writeString(dir.resolve("tokens"), "alice " + alice + "\nbob short\n").toString());
+    assertEquals(2, shortToken.code());
+    assertTrue(shortToken.err().contains("line 2: the token of bob is under 16 characters"), shortToken.err());
+  }
+
+  @Test
   void publishingIsOffWithoutATokenFile() throws Exception {
     try (ServerFixture server = start(null)) {
       HttpResponse<String> r = server.publish(server.build("hello-web", "1.0.0", "v1"), ServerFixture.TOKEN);

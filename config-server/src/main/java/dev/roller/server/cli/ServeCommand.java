@@ -104,7 +104,8 @@ final class ServeCommand implements Callable<Integer> {
   Path cacheDir;
 
   @Option(names = "--publish-token-file", paramLabel = "FILE",
-      description = "A file holding the bearer token that PUT /packages needs; without it publishing is off.")
+      description = {"The bearer tokens PUT /packages takes, one per line: <name> <token> (the name is recorded with",
+          "each package it publishes), or a token alone (unnamed); at least 16 characters each. Without it publishing is off."})
   Path tokenFile;
 
   @Option(names = "--signing-key", paramLabel = "FILE",
@@ -155,9 +156,13 @@ final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--idle-timeout/--max-connections/--body-timeout/--upload-workers: " + e.getMessage());
     }
-    String token = tokenFile == null ? null : Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
-    if (token != null && token.length() < 16) {
-      throw new CommandLine.ParameterException(spec.commandLine(), tokenFile + ": the publish token must be at least 16 characters");
+    String token = tokenFile == null ? null : Files.readString(tokenFile, StandardCharsets.UTF_8);
+    if (token != null) {
+      try {
+        dev.roller.server.http.PublishTokens.parse(token);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--publish-token-file " + tokenFile + ": " + e.getMessage());
+      }
     }
     Path state = cacheDir != null ? cacheDir : Files.createTempDirectory("config-server");
     PackageStore packages;

@@ -37,14 +37,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Packages: who uses which version, what is published, tarballs, and publishing. */
 final class PackageViews {
   private final PackageStore store;
-  private final byte[] publishToken;
+  /** Publish tokens and who holds each ({@link #tokens}); null when publishing is off. */
+  private final Map<String, String> publishers;
   private final long maxUpload;
   private final Map<Sha256, Map<String, Object>> manifests = new ConcurrentHashMap<>();
 
-  /** {@code publishToken} null turns publishing off. */
+  /** {@code publishToken} (a token file's text) null turns publishing off. */
   PackageViews(PackageStore store, String publishToken, long maxUpload) {
     this.store = store;
-    this.publishToken = publishToken == null ? null : publishToken.getBytes(StandardCharsets.UTF_8);
+    this.publishers = publishToken == null ? null : PublishTokens.parse(publishToken);
     this.maxUpload = maxUpload;
   }
 
@@ -98,6 +99,17 @@ final class PackageViews {
     doc.putAll(versionDoc(ref.version(), stored, usage));
     if (stored != null) {
       doc.put("manifest", manifest(ref, stored.sha256()));
+      try {
+        store.publisher(ref).ifPresent(line -> {
+          int at = line.lastIndexOf(" at ");
+          doc.put("published_by", at < 0 ? line : line.substring(0, at));
+          if (at >= 0) {
+            doc.put("published_at", line.substring(at + 4));
+          }
+        });
+      } catch (IOException e) {
+        doc.put("published_by", "unknown (the store cannot be read: " + e.getMessage() + ")");
+      }
     }
     return Reply.document(s.commit(), doc);
   }
@@ -117,19 +129,34 @@ final class PackageViews {
   }
 
   /**
-   * Whether {@code PUT /packages/{name}/{version}} may send its body at all: publishing on, the
-   * right token, good names, a declared size within the limit. Cheap, so it runs before a byte of
-   * the body is read.
+   * Who the request's bearer token belongs to, or null for none of the tokens; every token is
+   * compared in constant time, and all of them, so the time says nothing about which came close.
    */
-  void admit(Request r) {
-    if (publishToken == null) {
+  private String publisher(Request r) {
+    if (publishers == null) {
       throw new ApiException(403, "publishing is off on this server (start it with --publish-token-file)");
     }
     String auth = r.exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
     if (auth == null || !auth.startsWith("Bearer ")) {
       throw new ApiException(401, "publishing needs Authorization: Bearer <token>");
     }
-    if (!MessageDigest.isEqual(publishToken, auth.substring(7).strip().getBytes(StandardCharsets.UTF_8))) {
+    byte[] given = auth.substring(7).strip().getBytes(StandardCharsets.UTF_8);
+    String found = null;
+    for (Map.Entry<String, String> e : publishers.entrySet()) {
+      if (MessageDigest.isEqual(e.getKey().getBytes(StandardCharsets.UTF_8), given)) {
+        found = e.getValue();
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Whether {@code PUT /packages/{name}/{version}} may send its body at all: publishing on, the
+   * right token, good names, a declared size within the limit. Cheap, so it runs before a byte of
+   * the body is read.
+   */
+  void admit(Request r) {
+    if (publisher(r) == null) {
       throw new ApiException(403, "wrong publish token");
     }
     ref(r);
@@ -164,6 +191,11 @@ final class PackageViews {
             + " but it was published as " + ref);
       }
       PackageStore.PutResult result = store.put(ref, upload, inspection.sha256());
+      String who = publisher(r);
+      if (result == PackageStore.PutResult.CREATED) {
+        store.putPublisher(ref, who + " at " + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        System.err.println("config-server: " + ref + " published by " + who + " (sha256 " + inspection.sha256().hex() + ")");
+      }
       manifests.putIfAbsent(inspection.sha256(), manifestDoc(m));
       int status = result == PackageStore.PutResult.CREATED ? 201 : 200;
       return Reply.document(status, null, Request.map("name", ref.name(), "version", ref.version(),

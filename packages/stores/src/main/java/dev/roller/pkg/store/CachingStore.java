@@ -181,6 +181,16 @@ public final class CachingStore implements PackageStore {
   }
 
   @Override
+  public void putPublisher(PackageRef id, String line) throws IOException {
+    remote.putPublisher(id, line);
+  }
+
+  @Override
+  public Optional<String> publisher(PackageRef id) throws IOException {
+    return remote.publisher(id);
+  }
+
+  @Override
   public List<StoredPackage> versions(String name) throws IOException {
     return remote.versions(name);
   }

@@ -202,6 +202,26 @@ public final class FilesystemStore implements PackageStore {
   }
 
   @Override
+  public void putPublisher(PackageRef id, String line) throws IOException {
+    Path file = tarball(id).resolveSibling(tarball(id).getFileName() + ".published");
+    Files.createDirectories(file.getParent());
+    try {
+      Files.write(file, (line + "\n").getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (java.nio.file.FileAlreadyExistsException kept) {
+      // the first publisher stays
+    }
+  }
+
+  @Override
+  public Optional<String> publisher(PackageRef id) throws IOException {
+    try {
+      return Optional.of(Files.readString(tarball(id).resolveSibling(tarball(id).getFileName() + ".published")).strip());
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
   public Map<String, String> reportTags() throws IOException {
     Path dir = root.resolve(StoreKeys.REPORTS);
     Map<String, String> out = new java.util.HashMap<>();

@@ -49,6 +49,17 @@ public interface PackageStore {
    */
   void putReport(String host, byte[] report) throws IOException;
 
+  /**
+   * Keeps who published {@code id} and when (a line such as {@code alice at 2026-12-02T10:00:00Z})
+   * beside it, once: the first publisher of a name-version is the one kept.
+   */
+  default void putPublisher(PackageRef id, String line) throws IOException {}
+
+  /** Who published {@code id} and when, as {@link #putPublisher} kept it, or empty. */
+  default Optional<String> publisher(PackageRef id) throws IOException {
+    return Optional.empty();
+  }
+
   /** {@code host}'s latest report, or empty. */
   Optional<byte[]> report(String host) throws IOException;
 

@@ -235,6 +235,33 @@ public final class S3Store implements PackageStore, AutoCloseable {
   }
 
   @Override
+  public void putPublisher(PackageRef id, String line) throws IOException {
+    try {
+      s3.putObject(b -> b.bucket(settings.bucket()).key(settings.prefix() + StoreKeys.tarball(id) + ".published").ifNoneMatch("*"),
+          RequestBody.fromString(line + "\n"));
+    } catch (S3Exception e) {
+      if (e.statusCode() != 412 && e.statusCode() != 409) {
+        throw failure("keep the publisher of " + id, e);
+      }
+      // the first publisher stays
+    } catch (SdkException e) {
+      throw failure("keep the publisher of " + id, e);
+    }
+  }
+
+  @Override
+  public Optional<String> publisher(PackageRef id) throws IOException {
+    try {
+      return Optional.of(s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(settings.prefix() + StoreKeys.tarball(id)
+          + ".published")).asUtf8String().strip());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw failure("get the publisher of " + id, e);
+    }
+  }
+
+  @Override
   public Map<String, String> reportTags() throws IOException {
     String prefix = settings.prefix() + StoreKeys.REPORTS;
     Map<String, String> out = new java.util.HashMap<>();

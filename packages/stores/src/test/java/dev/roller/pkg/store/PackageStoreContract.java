@@ -149,6 +149,16 @@ public abstract class PackageStoreContract {
   }
 
   @Test
+  void keepsTheFirstPublisherOfAPackage() throws Exception {
+    PackageStore store = store();
+    PackageRef ref = new PackageRef("web", "1.0.0");
+    assertTrue(store.publisher(ref).isEmpty());
+    store.putPublisher(ref, "alice at 2026-12-02T10:00:00Z");
+    store.putPublisher(ref, "mallory at 2026-12-02T11:00:00Z");
+    assertEquals("alice at 2026-12-02T10:00:00Z", store.publisher(ref).orElseThrow(), "write-once, like the package");
+  }
+
+  @Test
   void listsEveryReportWithATagThatChangesWhenItIsReplaced() throws Exception {
     PackageStore store = store();
     assertEquals(java.util.Map.of(), store.reportTags());
