@@ -80,6 +80,16 @@ class CachingStoreTest extends PackageStoreContract {
     public java.util.Map<String, String> reportTags() throws IOException {
       return inner.reportTags();
     }
+
+    @Override
+    public void putPublisher(PackageRef id, String line) throws IOException {
+      inner.putPublisher(id, line);
+    }
+
+    @Override
+    public Optional<String> publisher(PackageRef id) throws IOException {
+      return inner.publisher(id);
+    }
   }
 
   @BeforeEach
