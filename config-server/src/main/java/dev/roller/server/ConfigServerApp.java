@@ -75,10 +75,17 @@ public final class ConfigServerApp implements AutoCloseable {
   public static ConfigServerApp start(Snapshots snapshots, PackageStore store, String publishToken, Path uploads,
       String bind, int port, Duration poll, ServerLimits limits, dev.roller.repo.trust.Signatures.Signer signer,
       javax.net.ssl.SSLContext tls) {
+    return start(snapshots, store, publishToken, uploads, bind, port, poll, limits, signer, tls, null);
+  }
+
+  /** As above; with a {@code hookSecret}, {@code POST /hooks/refresh} needs a hook's signature made with it. */
+  public static ConfigServerApp start(Snapshots snapshots, PackageStore store, String publishToken, Path uploads,
+      String bind, int port, Duration poll, ServerLimits limits, dev.roller.repo.trust.Signatures.Signer signer,
+      javax.net.ssl.SSLContext tls, byte[] hookSecret) {
     if (store instanceof CachingStore cache) {
       snapshots.onSwap(snapshot -> prefetch(snapshot, cache));
     }
-    Api api = new Api(snapshots, store, publishToken, uploads, MAX_UPLOAD, limits, signer);
+    Api api = new Api(snapshots, store, publishToken, uploads, MAX_UPLOAD, limits, signer).hookSecret(hookSecret);
     Undertow.Builder builder = Undertow.builder();
     if (tls == null) {
       builder.addHttpListener(port, bind);

@@ -112,6 +112,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "An Ed25519 private key (config-server keygen): every spec and users answer is signed with it.")
   Path signingKey;
 
+  @Option(names = "--hook-secret-file", paramLabel = "FILE",
+      description = "POST /hooks/refresh then needs GitHub's X-Hub-Signature-256 (HMAC-SHA256 of the body) or GitLab's "
+          + "X-Gitlab-Token made with the secret in FILE; without it anyone who reaches the server may ask for a fetch.")
+  Path hookSecretFile;
+
   @Option(names = "--tls-cert", paramLabel = "FILE",
       description = "Serve HTTPS with this PEM certificate (the server's first, then its chain); needs --tls-key.")
   Path tlsCert;
@@ -184,8 +189,16 @@ final class ServeCommand implements Callable<Integer> {
     Snapshots snapshots = new Snapshots(source, branch, tree -> dev.roller.repo.ConfigRepo.load(tree, maxSpec));
     ConfigServerApp started;
     try {
+      byte[] hookSecret = null;
+      if (hookSecretFile != null) {
+        hookSecret = Files.readString(hookSecretFile, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+        if (hookSecret.length < 16) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--hook-secret-file " + hookSecretFile
+              + ": the secret must be at least 16 characters");
+        }
+      }
       started = ConfigServerApp.start(snapshots, packages, token, state.resolve("uploads"), bind, port, every, limits, signer,
-          tls);
+          tls, hookSecret);
     } catch (RuntimeException e) {
       if (e.getCause() instanceof java.net.BindException bind) {
         throw new Failures.CannotStart(

@@ -53,6 +53,13 @@ public final class Api implements AutoCloseable {
   private final Metrics metrics = new Metrics();
   private final LongPolls polls;
   private final dev.roller.repo.trust.Signatures.Signer signer;
+  private volatile byte[] hookSecret;
+
+  /** {@code --hook-secret-file}: refreshes then need a hook's signature or token made with it (null: open). */
+  public Api hookSecret(byte[] secret) {
+    this.hookSecret = secret == null ? null : secret.clone();
+    return this;
+  }
   /** Requests a worker thread is running now (XNIO's own count is not kept by its pool). */
   private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
   /** A long-poll is answered before the connection's idle timeout would close it. */
@@ -124,7 +131,7 @@ public final class Api implements AutoCloseable {
         .get("/log", view(takes(history::log, "path", "limit")))
         .get("/rollouts", view(takes(rolloutViews::rollouts)))
         .get("/rollouts/{hc}", view(takes(rolloutViews::rollout)))
-        .post("/hooks/refresh", view(this::refresh))
+        .post("/hooks/refresh", uploads.inMemory(MAX_HOOK_BODY, handle(false, this::refresh)))
         .setFallbackHandler(exchange -> error(exchange, 404, "no such resource: " + exchange.getRequestPath()))
         .setInvalidMethodHandler(exchange -> error(exchange, 405,
             exchange.getRequestMethod() + " is not allowed on " + exchange.getRequestPath()));
@@ -253,6 +260,31 @@ public final class Api implements AutoCloseable {
       };
       exchange.dispatch(attempt);
     };
+  }
+
+  private void checkHook(Request r) {
+    byte[] body = r.exchange.getAttachment(Uploads.BYTES);
+    String github = r.exchange.getRequestHeaders().getFirst("X-Hub-Signature-256");
+    String gitlab = r.exchange.getRequestHeaders().getFirst("X-Gitlab-Token");
+    boolean ok = false;
+    if (github != null && github.startsWith("sha256=")) {
+      try {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(hookSecret, "HmacSHA256"));
+        byte[] expected = HexFormat.of().formatHex(mac.doFinal(body == null ? new byte[0] : body))
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ok = java.security.MessageDigest.isEqual(expected,
+            github.substring(7).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    } else if (gitlab != null) {
+      ok = java.security.MessageDigest.isEqual(hookSecret, gitlab.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    if (!ok) {
+      throw new ApiException(401, "a refresh needs X-Hub-Signature-256 (an HMAC of the body with the hook secret) or "
+          + "X-Gitlab-Token (the secret), and this call's does not match");
+    }
   }
 
   /** Whether an upload may send its body (see {@link PackageViews#admit}); null when it may. */
@@ -432,9 +464,20 @@ public final class Api implements AutoCloseable {
     }
   }
 
-  /** {@code POST /hooks/refresh}: fetch now (the repo and the reports), answer with the commit served afterwards. */
+  /** The most a hook's body may be (GitHub's push payloads are well under it). */
+  static final int MAX_HOOK_BODY = 4 << 20;
+
+  /**
+   * {@code POST /hooks/refresh}: fetch now (the repo and the reports), answer with the commit
+   * served afterwards. With a hook secret, the call must carry GitHub's {@code
+   * X-Hub-Signature-256} (an HMAC-SHA256 of the body) or GitLab's {@code X-Gitlab-Token}; calls
+   * made while a fetch runs share the next one.
+   */
   private Reply refresh(Request r) {
-    String commit = snapshots.refresh();
+    if (hookSecret != null) {
+      checkHook(r);
+    }
+    String commit = snapshots.requestRefresh();
     String reportsError = refreshReports();
     Rejected rejected = snapshots.rejected();
     Map<String, Object> doc = Request.map("commit", commit);

@@ -110,6 +110,34 @@ public final class Snapshots {
    * Fetches, and if the branch moved, loads its new commit: swapped in if valid, recorded as
    * rejected if not. Returns the commit served afterwards (null if none yet).
    */
+  private final Object requests = new Object();
+  private long requested;
+  private long covered;
+
+  /**
+   * A refresh asked for from outside (a git hook): one that begins after this call is made, but
+   * shared, so a flood of calls while a fetch runs costs one more fetch, not one each.
+   */
+  public String requestRefresh() {
+    long ticket;
+    synchronized (requests) {
+      ticket = ++requested;
+    }
+    synchronized (this) {
+      if (covered >= ticket) {
+        Snapshot served = current;
+        return served == null ? null : served.commit();
+      }
+      long covering;
+      synchronized (requests) {
+        covering = requested; // every call made so far is answered by this fetch
+      }
+      String commit = refresh();
+      covered = covering;
+      return commit;
+    }
+  }
+
   public synchronized String refresh() {
     try {
       source.fetch();
