@@ -125,7 +125,7 @@ public final class Api implements AutoCloseable {
         .get("/packages/{name}/{version}/tarball", view(takes(packages::tarball)))
         .put("/packages/{name}/{version}", uploads.toFile(uploadDir, maxUpload, this::admitUpload,
             handle(false, packages::publish)))
-        .get("/bootstrap", view(takes(bootstrap::bootstrap, "host")))
+        .get("/bootstrap", view(takes(bootstrap::bootstrap, "host", "trust")))
         .get("/diff", view(takes(history::diff, "from", "to", "path")))
         .get("/impact", view(impact::impact))
         .get("/log", view(takes(history::log, "path", "limit")))

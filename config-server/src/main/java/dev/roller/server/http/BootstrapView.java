@@ -57,7 +57,19 @@ final class BootstrapView {
     } catch (IOException e) {
       throw new ApiException(503, "the package store cannot be reached: " + e.getMessage());
     }
-    String script = script(serverUrl(r), version, stored.sha256().hex(), s.commit());
+    java.util.Deque<String> keys = r.exchange.getQueryParameters().get("trust");
+    java.util.List<String> trust = keys == null ? java.util.List.of() : java.util.List.copyOf(keys);
+    for (String key : trust) {
+      String problem = dev.roller.repo.trust.Keys.problem(key);
+      if (problem != null) {
+        throw ApiException.badRequest("trust: " + problem);
+      }
+    }
+    if (!trust.isEmpty() && host == null) {
+      throw new ApiException(422, "?trust= needs ?host=FQDN: the script checks that host's signed spec before it runs roll");
+    }
+    String script = trust.isEmpty() ? script(serverUrl(r), version, stored.sha256().hex(), s.commit())
+        : trusted(serverUrl(r), version, stored.sha256().hex(), s.commit(), host, trust);
     byte[] bytes = script.getBytes(StandardCharsets.UTF_8);
     return new Reply(200, null, bytes, null, bytes.length, "text/x-shellscript; charset=utf-8", s.commit());
   }
@@ -77,6 +89,79 @@ final class BootstrapView {
     }
     String scheme = r.exchange.getRequestScheme().equals("https") ? "https" : "http";
     return scheme + "://" + authority + "/";
+  }
+
+  /**
+   * The script for {@code ?trust=}: it writes {@code etc/roller/roll.yml} (this server, the host,
+   * the trusted keys; under {@code --root} when given) so every later roll verifies its answers,
+   * and runs nothing it has not verified: the host's spec must be signed by a trusted key (checked
+   * with openssl) and name the roll tarball's sha256. Without openssl it says what it cannot check.
+   */
+  static String trusted(String server, String version, String sha256, String commit, String host, java.util.List<String> trust) {
+    return """
+        #!/bin/sh
+        # Roller bootstrap from the config server %1$s (commit %4$s), trusting: %6$s
+        # Writes etc/roller/roll.yml (server, host, trust), checks the host's signed spec and roll %2$s's
+        # sha256 in it, then runs `roll apply`, which installs roll and everything else for good.
+        #
+        #   curl -fsS '%1$sbootstrap?host=%5$s&trust=...' | sh -s -- [--root DIR] [other roll apply options]
+        set -eu
+        server='%1$s'
+        version='%2$s'
+        sha256='%3$s'
+        host='%5$s'
+        trust='%6$s'
+        root=/
+        prev=
+        for arg in "$@"; do
+          case "$prev" in --root) root=$arg ;; esac
+          case "$arg" in --root=*) root=${arg#--root=} ;; esac
+          prev=$arg
+        done
+        tmp=$(mktemp -d "${TMPDIR:-/tmp}/roller-bootstrap.XXXXXX")
+        trap 'rm -rf "$tmp"' EXIT
+        trap 'exit 130' INT TERM
+        command -v curl >/dev/null 2>&1 || { echo "bootstrap: needs curl" >&2; exit 2; }
+        curl -fsS --connect-timeout 10 --max-time 60 -D "$tmp/spec.headers" -o "$tmp/spec" "${server}hosts/${host}/spec"
+        if command -v openssl >/dev/null 2>&1; then
+          sig=$(sed -n 's/^[Xx]-[Rr]oller-[Ss]ignature: *//p' "$tmp/spec.headers" | tr -d '\r' | head -n 1)
+          [ -n "$sig" ] || { echo "bootstrap: the spec of $host is not signed; not running roll" >&2; exit 1; }
+          printf '%%s' "${sig##*:}" | openssl base64 -d -A > "$tmp/sig"
+          verified=
+          for key in $trust; do
+            printf -- '-----BEGIN PUBLIC KEY-----\n%%s\n-----END PUBLIC KEY-----\n' "${key#ed25519:}" > "$tmp/key.pem"
+            if openssl pkeyutl -verify -pubin -inkey "$tmp/key.pem" -rawin -in "$tmp/spec" -sigfile "$tmp/sig" >/dev/null 2>&1; then
+              verified=1
+            fi
+          done
+          [ -n "$verified" ] || { echo "bootstrap: the spec of $host is not signed by a trusted key; not running roll" >&2; exit 1; }
+          grep -qx "host: $host" "$tmp/spec" || { echo "bootstrap: the signed spec is not $host's; not running roll" >&2; exit 1; }
+          named=$(awk '/^- name: roll$/ { f = 1; next } /^- / { f = 0 } f && /^  sha256: / { print $2; exit }' "$tmp/spec")
+          [ "$named" = "$sha256" ] || { echo "bootstrap: the signed spec names another roll tarball; not running it" >&2; exit 1; }
+          echo "bootstrap: the spec of $host is signed by a trusted key and names roll $version" >&2
+        else
+          echo "bootstrap: openssl is not installed: this script cannot check the spec's signature, so roll $version" >&2
+          echo "bootstrap: runs on the sha256 this script names alone; roll then checks every answer (trust: in roll.yml)" >&2
+        fi
+        mkdir -p "$root/etc/roller"
+        if [ -e "$root/etc/roller/roll.yml" ]; then
+          echo "bootstrap: $root/etc/roller/roll.yml exists: left as it is" >&2
+        else
+          printf 'config_servers: [%%s]\nhost: %%s\ntrust: [%%s]\n' "$server" "$host" "$(echo $trust | sed 's/ /, /g')" \
+            > "$root/etc/roller/roll.yml"
+        fi
+        echo "bootstrap: fetching roll $version from $server" >&2
+        curl -fsS --connect-timeout 10 --max-time 600 -o "$tmp/roll.tar.gz" "${server}packages/roll/${version}/tarball"
+        if ! echo "$sha256  $tmp/roll.tar.gz" | sha256sum -c - >/dev/null 2>&1; then
+          echo "bootstrap: roll-$version.tar.gz does not have the sha256 the signed spec names; not running it" >&2
+          exit 1
+        fi
+        mkdir "$tmp/roll"
+        tar -xzf "$tmp/roll.tar.gz" -C "$tmp/roll"
+        status=0
+        "$tmp/roll/bin/roll" apply "$@" || status=$?
+        exit "$status"
+        """.formatted(server, version, sha256, commit, host, String.join(" ", trust));
   }
 
   static String script(String server, String version, String sha256, String commit) {

@@ -130,6 +130,38 @@ class BootstrapTest {
   }
 
   @Test
+  void withTrustTheScriptWritesRollYmlAndRunsOnlyWhatASignedSpecNames() throws Exception {
+    java.security.KeyPair key = dev.roller.repo.trust.Keys.generate();
+    String pub = dev.roller.repo.trust.Keys.format(key.getPublic());
+    Snapshots snapshots = new Snapshots(RepoSource.open(repo.dir().toString(), dir.resolve("cache-signed")), "main");
+    try (ConfigServerApp signed = ConfigServerApp.start(snapshots, store, null, dir.resolve("uploads-signed"), "127.0.0.1", 0,
+        Duration.ofHours(1), dev.roller.server.ServerLimits.defaults(), new dev.roller.repo.trust.Signatures.Signer(key.getPrivate()))) {
+      snapshots.refresh();
+      String base = "http://127.0.0.1:" + signed.port() + "/";
+      String other = java.net.URLEncoder.encode(dev.roller.repo.trust.Keys.format(dev.roller.repo.trust.Keys.generate().getPublic()),
+          StandardCharsets.UTF_8);
+      StringBuilder out = new StringBuilder();
+      assertEquals(1, sh("curl -fsS '" + base + "bootstrap?host=" + HOST + "&trust=" + other + "' | sh -s -- --root " + root
+          + " --host " + HOST, out), out.toString());
+      assertTrue(out.toString().contains("not signed by a trusted key; not running roll"), out.toString());
+      assertTrue(!Files.exists(root.resolve("usr/local")) && !Files.exists(root.resolve("etc/roller/roll.yml")), "nothing done");
+
+      out.setLength(0);
+      int code = sh("curl -fsS '" + base + "bootstrap?host=" + HOST + "&trust=" + java.net.URLEncoder.encode(pub,
+          StandardCharsets.UTF_8) + "' | sh -s -- --root " + root, out);
+      assertEquals(0, code, out.toString());
+      assertTrue(out.toString().contains("signed by a trusted key and names roll 1.0.0"), out.toString());
+      assertEquals("config_servers: [" + base + "]\nhost: " + HOST + "\ntrust: [" + pub + "]\n",
+          Files.readString(root.resolve("etc/roller/roll.yml")), "the first cron roll needs no options");
+      assertTrue(Files.isExecutable(root.resolve("usr/local/bin/roll")));
+      out.setLength(0);
+      assertEquals(0, sh(root.resolve("usr/local/bin/roll") + " --root " + root, out), out.toString());
+      assertTrue(out.toString().contains("nothing to do") && !out.toString().contains("not verified"),
+          "the installed roll reads roll.yml and verifies: " + out);
+    }
+  }
+
+  @Test
   void theScriptRefusesATarballThatIsNotTheOneItNames() throws Exception {
     StringBuilder script = new StringBuilder();
     assertEquals(0, sh("curl -fsS '" + url() + "bootstrap'", script));
