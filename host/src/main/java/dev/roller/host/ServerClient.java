@@ -165,9 +165,15 @@ public final class ServerClient {
         int status = c.getResponseCode();
         Map<String, String> kept = new java.util.LinkedHashMap<>();
         for (String name : keep) {
-          String value = c.getHeaderField(name);
-          if (value != null) {
-            kept.put(name, value);
+          // Every value, joined: a header sent twice (two signatures, say) never passes for one.
+          List<String> values = null;
+          for (Map.Entry<String, List<String>> e : c.getHeaderFields().entrySet()) {
+            if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) {
+              values = e.getValue();
+            }
+          }
+          if (values != null && !values.isEmpty()) {
+            kept.put(name, String.join(", ", values));
           }
         }
         byte[] bytes;

@@ -101,7 +101,9 @@ class TrustTest {
       answer = tamper.apply(answer);
     }
     if (answer.signature() != null) {
-      exchange.getResponseHeaders().add(Signatures.HEADER, answer.signature());
+      for (String one : answer.signature().split("\n")) { // several lines: the header sent once per line
+        exchange.getResponseHeaders().add(Signatures.HEADER, one);
+      }
     }
     if (answer.etag() != null) {
       exchange.getResponseHeaders().add("ETag", answer.etag());
@@ -177,6 +179,9 @@ class TrustTest {
 
     tamper = a -> new Answer(a.status(), a.body(), null, a.etag(), a.commit());
     refused(trusting, "not signed");
+
+    tamper = a -> new Answer(a.status(), a.body(), a.signature() + "\n" + a.signature(), a.etag(), a.commit());
+    refused(trusting, "is not ed25519:<key id>:<signature>"); // the header twice
 
     tamper = UnaryOperator.identity();
     refused(applier(List.of(Keys.generate().getPublic()), Duration.ofDays(7)), "not trusted here");
