@@ -311,16 +311,7 @@ public final class Api implements AutoCloseable {
         }
         ResponseCache.Entry hit = cache.get(current.commit(), cacheKey(exchange, format));
         if (hit != null) {
-          exchange.getResponseHeaders().put(COMMIT_HEADER, current.commit());
-          exchange.getResponseHeaders().put(Headers.ETAG, hit.etag());
-          hit.headers().forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
-          exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, hit.contentType());
-          if (notModified(exchange, hit.etag())) {
-            exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
-            exchange.endExchange();
-          } else {
-            exchange.getResponseSender().send(ByteBuffer.wrap(hit.body()));
-          }
+          sendKept(exchange, current.commit(), hit);
           return;
         }
       }
@@ -354,17 +345,22 @@ public final class Api implements AutoCloseable {
         slow.handleRequest(exchange);
         return;
       }
-      exchange.getResponseHeaders().put(COMMIT_HEADER, current.commit());
-      exchange.getResponseHeaders().put(Headers.ETAG, hit.etag());
-      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, hit.contentType());
-      hit.headers().forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
-      if (notModified(exchange, hit.etag())) {
-        exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
-        exchange.endExchange();
-      } else {
-        exchange.getResponseSender().send(ByteBuffer.wrap(hit.body()));
-      }
+      sendKept(exchange, current.commit(), hit);
     };
+  }
+
+  /** Sends a kept answer (or a 304 for it) from the I/O thread, with every header it was first sent with. */
+  private static void sendKept(HttpServerExchange exchange, String commit, ResponseCache.Entry hit) {
+    exchange.getResponseHeaders().put(COMMIT_HEADER, commit);
+    exchange.getResponseHeaders().put(Headers.ETAG, hit.etag());
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, hit.contentType());
+    hit.headers().forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
+    if (notModified(exchange, hit.etag())) {
+      exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
+      exchange.endExchange();
+    } else {
+      exchange.getResponseSender().send(ByteBuffer.wrap(hit.body()));
+    }
   }
 
   private static String cacheKey(HttpServerExchange exchange, Render.Format format) {
