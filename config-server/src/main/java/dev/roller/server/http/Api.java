@@ -12,30 +12,22 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
-import io.undertow.util.ETag;
-import io.undertow.util.ETagUtils;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import io.undertow.util.StatusCodes;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.xnio.management.XnioWorkerMXBean;
 
 /**
- * The config server's HTTP API: the route table, in one place, and the one place replies and
- * errors become responses. Every response carries {@code X-Roller-Commit}; documents are YAML
- * unless JSON is asked for, with an ETag (a hash of the body) honoured by {@code If-None-Match};
- * errors are {@code error: <message>} with their status, never a stack trace.
+ * The config server's HTTP API: the route table, in one place, and how each route runs (on the
+ * I/O thread from a cache, on a worker, parked as a long-poll); {@link Responses} turns replies
+ * and errors into responses.
  */
 public final class Api implements AutoCloseable {
-  static final HttpString COMMIT_HEADER = new HttpString("X-Roller-Commit");
-  static final HttpString SIGNATURE_HEADER = new HttpString(dev.roller.repo.trust.Signatures.HEADER);
+  private static final HttpString COMMIT_HEADER = Responses.COMMIT_HEADER;
   /** The cache key a view gives its answer, when the request's path and query are not enough (a spec: its rollout place). */
   static final io.undertow.util.AttachmentKey<String> ANSWER_KEY = io.undertow.util.AttachmentKey.create(String.class);
   /** A cached spec older than this is made again: its issued time stays well inside any max_age. */
@@ -52,12 +44,12 @@ public final class Api implements AutoCloseable {
   private final RolloutViews rolloutViews;
   private final Metrics metrics = new Metrics();
   private final LongPolls polls;
-  private final dev.roller.repo.trust.Signatures.Signer signer;
-  private volatile byte[] hookSecret;
+  private final Responses responses;
+  private volatile HookSecret hookSecret;
 
   /** {@code --hook-secret-file}: refreshes then need a hook's signature or token made with it (null: open). */
   public Api hookSecret(byte[] secret) {
-    this.hookSecret = secret == null ? null : secret.clone();
+    this.hookSecret = secret == null ? null : new HookSecret(secret);
     return this;
   }
   /** Requests a worker thread is running now (XNIO's own count is not kept by its pool). */
@@ -79,7 +71,7 @@ public final class Api implements AutoCloseable {
   /** As above; with a {@code signer}, answers marked {@link Reply#signed} carry {@code X-Roller-Signature}. */
   public Api(Snapshots snapshots, PackageStore store, String publishToken, Path uploadDir, long maxUpload,
       ServerLimits limits, dev.roller.repo.trust.Signatures.Signer signer) {
-    this.signer = signer;
+    this.responses = new Responses(signer);
     this.snapshots = snapshots;
     this.rollouts = new Rollouts(new ReportIndex(store, ReportViews.REPORT_LIMITS), java.time.Clock.systemUTC());
     this.specs = new SpecViews(store, snapshots, rollouts);
@@ -132,8 +124,8 @@ public final class Api implements AutoCloseable {
         .get("/rollouts", view(takes(rolloutViews::rollouts)))
         .get("/rollouts/{hc}", view(takes(rolloutViews::rollout)))
         .post("/hooks/refresh", uploads.inMemory(MAX_HOOK_BODY, handle(false, this::refresh)))
-        .setFallbackHandler(exchange -> error(exchange, 404, "no such resource: " + exchange.getRequestPath()))
-        .setInvalidMethodHandler(exchange -> error(exchange, 405,
+        .setFallbackHandler(exchange -> Responses.error(exchange, 404, "no such resource: " + exchange.getRequestPath()))
+        .setInvalidMethodHandler(exchange -> Responses.error(exchange, 405,
             exchange.getRequestMethod() + " is not allowed on " + exchange.getRequestPath()));
     return exchange -> {
       long start = System.nanoTime();
@@ -146,7 +138,7 @@ public final class Api implements AutoCloseable {
       try {
         routes.handleRequest(exchange);
       } catch (RuntimeException e) {
-        internalError(exchange, e);
+        Responses.internalError(exchange, e);
       }
     };
   }
@@ -186,7 +178,7 @@ public final class Api implements AutoCloseable {
       try {
         Reply reply = view.apply(request);
         // Only a document is rendered in a format (a view that answers text, such as /impact's markdown, takes its own).
-        ResponseCache.Entry sent = send(exchange, reply, reply.document() != null ? request.format() : Render.Format.YAML);
+        ResponseCache.Entry sent = responses.send(exchange, reply, reply.document() != null ? request.format() : Render.Format.YAML);
         Snapshot current = snapshots.current();
         String key = exchange.getAttachment(ANSWER_KEY); // a view that knows what its answer depends on
         if ((cacheable || key != null) && sent != null && request.query("rev") == null && current != null
@@ -194,11 +186,9 @@ public final class Api implements AutoCloseable {
           cache.put(reply.commit(), key != null ? key : cacheKey(exchange, request.format()), sent);
         }
       } catch (ApiException e) {
-        Snapshot current = snapshots.current();
-        exchange.getResponseHeaders().put(COMMIT_HEADER, current == null ? "" : current.commit());
-        error(exchange, e.status(), e.getMessage(), safeFormat(request));
+        Responses.failed(exchange, request, snapshots, e);
       } catch (RuntimeException e) {
-        internalError(exchange, e);
+        Responses.internalError(exchange, e);
       } finally {
         busy.decrementAndGet();
       }
@@ -222,7 +212,7 @@ public final class Api implements AutoCloseable {
       try {
         d = dev.roller.repo.model.Durations.parse(wait.getFirst());
       } catch (IllegalArgumentException e) {
-        error(exchange, 400, "wait: " + e.getMessage());
+        Responses.error(exchange, 400, "wait: " + e.getMessage());
         return;
       }
       if (d.compareTo(LongPolls.MAX_WAIT) > 0) {
@@ -240,19 +230,17 @@ public final class Api implements AutoCloseable {
           busy.incrementAndGet();
           try {
             Reply reply = view.apply(request);
-            boolean unchanged = reply.status() == 200 && reply.etag() != null && notModified(ex, reply.etag());
+            boolean unchanged = reply.status() == 200 && reply.etag() != null && Responses.notModified(ex, reply.etag());
             if (unchanged && System.nanoTime() - deadline < 0 && polls.room()) {
               ex.getResponseHeaders().put(COMMIT_HEADER, reply.commit() == null ? "" : reply.commit());
               polls.park(ex, host, reply.etag(), deadline, this);
               return;
             }
-            send(ex, reply, reply.document() != null ? request.format() : Render.Format.YAML);
+            responses.send(ex, reply, reply.document() != null ? request.format() : Render.Format.YAML);
           } catch (ApiException e) {
-            Snapshot current = snapshots.current();
-            ex.getResponseHeaders().put(COMMIT_HEADER, current == null ? "" : current.commit());
-            error(ex, e.status(), e.getMessage(), safeFormat(request));
+            Responses.failed(ex, request, snapshots, e);
           } catch (RuntimeException | java.io.IOException e) {
-            internalError(ex, e instanceof RuntimeException re ? re : new RuntimeException(e));
+            Responses.internalError(ex, e instanceof RuntimeException re ? re : new RuntimeException(e));
           } finally {
             busy.decrementAndGet();
           }
@@ -260,31 +248,6 @@ public final class Api implements AutoCloseable {
       };
       exchange.dispatch(attempt);
     };
-  }
-
-  private void checkHook(Request r) {
-    byte[] body = r.exchange.getAttachment(Uploads.BYTES);
-    String github = r.exchange.getRequestHeaders().getFirst("X-Hub-Signature-256");
-    String gitlab = r.exchange.getRequestHeaders().getFirst("X-Gitlab-Token");
-    boolean ok = false;
-    if (github != null && github.startsWith("sha256=")) {
-      try {
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-        mac.init(new javax.crypto.spec.SecretKeySpec(hookSecret, "HmacSHA256"));
-        byte[] expected = HexFormat.of().formatHex(mac.doFinal(body == null ? new byte[0] : body))
-            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        ok = java.security.MessageDigest.isEqual(expected,
-            github.substring(7).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      } catch (java.security.GeneralSecurityException e) {
-        throw new IllegalStateException(e);
-      }
-    } else if (gitlab != null) {
-      ok = java.security.MessageDigest.isEqual(hookSecret, gitlab.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-    if (!ok) {
-      throw new ApiException(401, "a refresh needs X-Hub-Signature-256 (an HMAC of the body with the hook secret) or "
-          + "X-Gitlab-Token (the secret), and this call's does not match");
-    }
   }
 
   /** Whether an upload may send its body (see {@link PackageViews#admit}); null when it may. */
@@ -311,7 +274,7 @@ public final class Api implements AutoCloseable {
         }
         ResponseCache.Entry hit = cache.get(current.commit(), cacheKey(exchange, format));
         if (hit != null) {
-          sendKept(exchange, current.commit(), hit);
+          Responses.sendKept(exchange, current.commit(), hit);
           return;
         }
       }
@@ -345,33 +308,12 @@ public final class Api implements AutoCloseable {
         slow.handleRequest(exchange);
         return;
       }
-      sendKept(exchange, current.commit(), hit);
+      Responses.sendKept(exchange, current.commit(), hit);
     };
-  }
-
-  /** Sends a kept answer (or a 304 for it) from the I/O thread, with every header it was first sent with. */
-  private static void sendKept(HttpServerExchange exchange, String commit, ResponseCache.Entry hit) {
-    exchange.getResponseHeaders().put(COMMIT_HEADER, commit);
-    exchange.getResponseHeaders().put(Headers.ETAG, hit.etag());
-    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, hit.contentType());
-    hit.headers().forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
-    if (notModified(exchange, hit.etag())) {
-      exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
-      exchange.endExchange();
-    } else {
-      exchange.getResponseSender().send(ByteBuffer.wrap(hit.body()));
-    }
   }
 
   private static String cacheKey(HttpServerExchange exchange, Render.Format format) {
     return exchange.getRequestPath() + '?' + exchange.getQueryString() + '|' + format;
-  }
-
-  /** Whether {@code If-None-Match} names {@code etag} (weak comparison, as GET allows), by Undertow's own parser. */
-  static boolean notModified(HttpServerExchange exchange, String etag) {
-    boolean weak = etag.startsWith("W/");
-    String quoted = weak ? etag.substring(2) : etag;
-    return !ETagUtils.handleIfNoneMatch(exchange, new ETag(weak, quoted.substring(1, quoted.length() - 1)), true);
   }
 
   /** Answered on the I/O thread: no queueing behind worker threads busy with other requests. */
@@ -414,9 +356,9 @@ public final class Api implements AutoCloseable {
     }
     exchange.getResponseHeaders().put(COMMIT_HEADER, current == null ? "" : current.commit());
     Request request = new Request(exchange, snapshots);
-    byte[] body = Render.render(doc, safeFormat(request));
+    byte[] body = Render.render(doc, Responses.safeFormat(request));
     exchange.setStatusCode(status);
-    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, safeFormat(request).contentType);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Responses.safeFormat(request).contentType);
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
     exchange.getResponseSender().send(ByteBuffer.wrap(body));
   }
@@ -470,8 +412,9 @@ public final class Api implements AutoCloseable {
    * made while a fetch runs share the next one.
    */
   private Reply refresh(Request r) {
-    if (hookSecret != null) {
-      checkHook(r);
+    HookSecret secret = hookSecret;
+    if (secret != null) {
+      secret.check(r);
     }
     String commit = snapshots.requestRefresh();
     String reportsError = refreshReports();
@@ -487,75 +430,4 @@ public final class Api implements AutoCloseable {
     return Reply.document(commit == null ? 503 : 200, commit, doc);
   }
 
-  /** Writes {@code reply}; returns what was sent when it is a 200 document or file (cacheable), else null. */
-  private ResponseCache.Entry send(HttpServerExchange exchange, Reply reply, Render.Format format) throws java.io.IOException {
-    exchange.getResponseHeaders().put(COMMIT_HEADER, reply.commit() == null ? "" : reply.commit());
-    reply.headers().forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
-    if (reply.stream() != null) {
-      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, reply.contentType());
-      exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, reply.length());
-      try (InputStream in = reply.stream(); OutputStream out = exchange.getOutputStream()) {
-        in.transferTo(out);
-      }
-      return null;
-    }
-    byte[] body;
-    String contentType;
-    if (reply.file() != null) {
-      body = reply.file();
-      contentType = reply.contentType();
-    } else {
-      body = Render.render(reply.document(), format);
-      contentType = format.contentType;
-    }
-    String etag = reply.etag() != null ? reply.etag()
-        : "\"" + HexFormat.of().formatHex(dev.roller.repo.model.Sha256.newDigest().digest(body), 0, 16) + "\"";
-    exchange.getResponseHeaders().put(Headers.ETAG, etag);
-    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
-    // Signed once per answer made (a cached one keeps its signature), over the exact bytes sent.
-    String signature = reply.sign() && signer != null && reply.status() == 200 ? signer.header(body) : null;
-    Map<String, String> sentHeaders = reply.headers();
-    if (signature != null) {
-      exchange.getResponseHeaders().put(SIGNATURE_HEADER, signature);
-      sentHeaders = new java.util.HashMap<>(reply.headers());
-      sentHeaders.put(SIGNATURE_HEADER.toString(), signature);
-    }
-    if (reply.status() == 200 && notModified(exchange, etag)) {
-      exchange.setStatusCode(StatusCodes.NOT_MODIFIED);
-      exchange.endExchange();
-    } else {
-      exchange.setStatusCode(reply.status());
-      exchange.getResponseSender().send(ByteBuffer.wrap(body));
-    }
-    return reply.status() == 200 ? new ResponseCache.Entry(body, contentType, etag, Map.copyOf(sentHeaders), System.nanoTime())
-        : null;
-  }
-
-  static void error(HttpServerExchange exchange, int status, String message) {
-    error(exchange, status, message, Render.Format.YAML);
-  }
-
-  private static void error(HttpServerExchange exchange, int status, String message, Render.Format format) {
-    if (exchange.isResponseStarted()) {
-      exchange.endExchange();
-      return;
-    }
-    exchange.setStatusCode(status);
-    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, format.contentType);
-    exchange.getResponseSender().send(ByteBuffer.wrap(Render.render(Map.of("error", message), format)));
-  }
-
-  private static void internalError(HttpServerExchange exchange, RuntimeException e) {
-    System.err.println("config-server: internal error on " + exchange.getRequestMethod() + " " + exchange.getRequestPath());
-    e.printStackTrace();
-    error(exchange, 500, "internal error (the server's log has the details)");
-  }
-
-  private static Render.Format safeFormat(Request request) {
-    try {
-      return request.format();
-    } catch (ApiException e) {
-      return Render.Format.YAML;
-    }
-  }
 }

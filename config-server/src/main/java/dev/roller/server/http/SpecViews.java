@@ -125,7 +125,7 @@ final class SpecViews {
       throw new ApiException(503, place.why() + "; and no spec it runs is known, so there is nothing to serve it");
     }
     String etag = "W/\"" + report.running() + "\"";
-    if (Api.notModified(r.exchange, etag)) {
+    if (Responses.notModified(r.exchange, etag)) {
       r.exchange.removeAttachment(Api.ANSWER_KEY); // a 304 with no spec made: nothing to keep
       return Reply.document(s.commit(), Map.of()).weakEtag(report.running()).header(ROLLOUT_HEADER.toString(), place.why());
     }

@@ -83,7 +83,7 @@ final class Uploads implements AutoCloseable {
     return exchange -> {
       ApiException refused = check.apply(exchange);
       if (refused != null) {
-        Api.error(exchange, refused.status(), refused.getMessage());
+        Responses.error(exchange, refused.status(), refused.getMessage());
         return;
       }
       Path file;
@@ -93,7 +93,7 @@ final class Uploads implements AutoCloseable {
         file = Files.createTempFile(dir, ".upload-", ".tmp");
         out = FileChannel.open(file, StandardOpenOption.WRITE);
       } catch (IOException e) {
-        Api.error(exchange, 503, "cannot take uploads: " + e.getMessage());
+        Responses.error(exchange, 503, "cannot take uploads: " + e.getMessage());
         return;
       }
       Runnable cleanup = () -> {
@@ -137,10 +137,10 @@ final class Uploads implements AutoCloseable {
           }
         } catch (ApiException e) {
           abandon.run();
-          Api.error(ex, e.status(), e.getMessage());
+          Responses.error(ex, e.status(), e.getMessage());
         } catch (IOException e) {
           abandon.run();
-          Api.error(ex, 503, "cannot keep the upload: " + e.getMessage());
+          Responses.error(ex, 503, "cannot keep the upload: " + e.getMessage());
         }
       }, (ex, e) -> {
         abandon.run();
@@ -191,7 +191,7 @@ final class Uploads implements AutoCloseable {
         pool.execute(task);
       } catch (RejectedExecutionException e) {
         cleanup.run();
-        exchange.getIoThread().execute(() -> Connectors.executeRootHandler(ex -> Api.error(ex, 503,
+        exchange.getIoThread().execute(() -> Connectors.executeRootHandler(ex -> Responses.error(ex, 503,
             "the server is busy with " + pool.getQueue().size() + " uploads; try again shortly"), exchange));
       }
     };
@@ -207,10 +207,10 @@ final class Uploads implements AutoCloseable {
 
   private static void refuse(HttpServerExchange exchange, IOException e, long max) {
     if (e instanceof Receiver.RequestToLargeException || e instanceof RequestTooBigException) {
-      Api.error(exchange, 413, "the body is over the limit of " + max + " bytes");
+      Responses.error(exchange, 413, "the body is over the limit of " + max + " bytes");
     } else {
       // The client's side: it hung up, or sent less than it declared. Its fault, not the server's.
-      Api.error(exchange, 400, "upload truncated or interrupted: " + e.getMessage());
+      Responses.error(exchange, 400, "upload truncated or interrupted: " + e.getMessage());
     }
   }
 }
