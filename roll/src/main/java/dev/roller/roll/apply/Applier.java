@@ -70,8 +70,6 @@ public final class Applier {
   private Confirm confirm;
   private boolean retry;
   private Duration longPoll = Duration.ZERO;
-  /** The longest a config server holds one long-poll. */
-  static final Duration MAX_POLL = Duration.ofMinutes(5);
 
   /** Asked, with the plan, before a change is applied (roll apply on a terminal without --yes). */
   public interface Confirm {
@@ -146,7 +144,7 @@ public final class Applier {
   /** {@code roll apply}: makes the host what its spec says. */
   public Outcome apply(String host, boolean restartAll) {
     if (client != null && !longPoll.isZero() && !restartAll) {
-      awaitChange(host);
+      watch().await(host, longPoll);
     }
     try (RollLock lock = lock("apply")) {
       return applyLocked(host, restartAll);
@@ -154,60 +152,6 @@ public final class Applier {
       return Outcome.failed(e.getMessage(), generations.currentOr(-1));
     } catch (IOException e) {
       return Outcome.failed(String.valueOf(e.getMessage()), generations.currentOr(-1));
-    }
-  }
-
-  /**
-   * Long-polls the spec with the digest of the generation this host runs, without the lock (it
-   * only reads), until the server's answer for this host changes or the wait is up. A blank host,
-   * or one whose generation has no digest, has nothing to wait for; a failed poll is warned about
-   * and the apply goes ahead, as it would without a wait.
-   */
-  private void awaitChange(String host) {
-    try {
-      java.util.OptionalInt current = generations.current();
-      GenerationBuilder.Digest known = current.isEmpty() ? null : GenerationBuilder.Digest.read(layout.generation(current.getAsInt()));
-      if (known == null) {
-        return;
-      }
-      // A server holds one request at most 5 minutes: a longer wait is several, back to back.
-      long deadline = System.nanoTime() + longPoll.toNanos();
-      for (int polls = 0; polls < 1000; polls++) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return;
-        }
-        Duration chunk = Duration.ofNanos(Math.min(left, MAX_POLL.toNanos()));
-        ConfigServerClient.SpecAnswer answer = client.spec(host, known.digest(), chunk);
-        rollout(answer.rollout());
-        if (answer.spec() != null || chunk.toMillis() < 1000) {
-          return;
-        }
-      }
-    } catch (RollException | IOException e) {
-      log.warn("could not wait for a change (" + e.getMessage() + "): applying now");
-    }
-  }
-
-  /** Says, and keeps for {@code roll status}, what the server said of this host's rollout: {@code held: why}, quietly when on target. */
-  private void rollout(String header) {
-    if (header == null) {
-      return;
-    }
-    if (header.startsWith("held (") && header.endsWith(")")) {
-      log.info("held: " + header.substring(6, header.length() - 1));
-    }
-    try {
-      String line = header.replace('\n', ' ');
-      java.nio.file.Path file = layout.rollout();
-      // Written when it changes (the time says since when), not at every no-op roll.
-      if (java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-          && java.nio.file.Files.readAllLines(file).stream().findFirst().orElse("").equals(line)) {
-        return;
-      }
-      dev.roller.host.AtomicFile.write(file, line + "\n" + Stamps.now() + "\n");
-    } catch (IOException e) {
-      log.warn("cannot record the rollout state in " + layout.rollout() + ": " + e.getMessage());
     }
   }
 
@@ -221,7 +165,7 @@ public final class Applier {
     // spec did not change, and then only the tree needs checking, no YAML parsed.
     GenerationBuilder.Digest known = restartAll || blank ? null : GenerationBuilder.Digest.read(layout.generation(from));
     ConfigServerClient.SpecAnswer answer = client.spec(host, known != null ? known.digest() : null, Duration.ZERO, retry);
-    rollout(answer.rollout());
+    watch().said(answer.rollout());
     Spec spec = answer.spec();
     java.time.Instant issued = answer.issued();
     String commit = answer.commit() != null || spec == null ? answer.commit() : spec.commit();
@@ -298,15 +242,7 @@ public final class Applier {
       generations.base(log::info);
     }
     Outcome outcome = transition().run("apply", from, fromRec, to, built.record(), plan);
-    remember(outcome, digest, spec.commit(), to);
-    if (outcome.exitCode() == Outcome.OK && issued != null) {
-      // A later answer issued before this one is a replay (with trust: in roll.yml).
-      try {
-        dev.roller.host.AtomicFile.write(layout.issued(), issued + "\n");
-      } catch (IOException e) {
-        log.warn("cannot record when the applied spec was issued in " + layout.issued() + ": " + e.getMessage());
-      }
-    }
+    remember(outcome, digest, spec.commit(), to, issued);
     // The report and gc are independent: the report goes out while gc removes old trees.
     Thread reporter = null;
     if (client != null) {
@@ -336,17 +272,23 @@ public final class Applier {
     return outcome;
   }
 
-  /** Records a rolled-back spec so it is not tried again; forgets it once a spec applies. */
-  private void remember(Outcome outcome, String digest, String commit, int to) {
+  /**
+   * Records a rolled-back spec so it is not tried again, and forgets it once a spec applies; and
+   * when the spec applied was issued (with trust: in roll.yml, one issued earlier is a replay).
+   */
+  private void remember(Outcome outcome, String digest, String commit, int to, java.time.Instant issued) {
     try {
       if (outcome.exitCode() == Outcome.ROLLED_BACK) {
         new FailedSpec(digest, commit, Stamps.now(), to, outcome.message().replace('\n', ' '))
             .write(layout.failedSpec(), layout.generation(to));
       } else if (outcome.exitCode() == Outcome.OK) {
         FailedSpec.clear(layout.failedSpec());
+        if (issued != null) {
+          dev.roller.host.AtomicFile.write(layout.issued(), issued + "\n");
+        }
       }
     } catch (IOException e) {
-      log.warn("cannot record the outcome in " + layout.failedSpec() + ": " + e.getMessage());
+      log.warn("cannot record the outcome in " + layout.failedSpec() + " and " + layout.issued() + ": " + e.getMessage());
     }
   }
 
@@ -441,6 +383,11 @@ public final class Applier {
   /** Fetching, building and verifying generations, with this roll's collaborators. */
   private Builds builds() {
     return new Builds(layout, generations, client, progress, log);
+  }
+
+  /** What the server says of this host's rollout, with this roll's collaborators. */
+  private RolloutWatch watch() {
+    return new RolloutWatch(layout, generations, client, log);
   }
 
   /** The moves between generations, with this roll's collaborators. */
