@@ -184,8 +184,8 @@ final class FleetSim implements AutoCloseable {
   /**
    * Starts the fleet on the commit served, as if every host had rolled it: each host's report is
    * put in the shared store (as a server keeps it), both servers read them, and the hosts start
-   * long-polling with that spec. Quicker than {@link #converge} (1,000 first rolls at once are a
-   * report storm on one bucket), and the same starting point.
+   * long-polling with that spec (1,000 first rolls at once would be a report storm on one bucket,
+   * and not what is measured).
    */
   void seed() throws Exception {
     String now = java.time.Instant.now().toString();
@@ -215,19 +215,6 @@ final class FleetSim implements AutoCloseable {
       throw new IllegalStateException("seeded, but the servers count " + done(a) + " and " + done(b) + " hosts done");
     }
     hosts.forEach(Host::poll);
-  }
-
-  /** Starts every host (each gets its first spec and applies it), and waits until all run it. */
-  void converge() throws Exception {
-    hosts.forEach(Host::poll);
-    long deadline = System.currentTimeMillis() + 120_000;
-    // Until both servers count every host done (its report kept), not just until every host applied.
-    while (hosts.stream().anyMatch(h -> h.digest == null) || done(a) < count || done(b) < count) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException("the fleet did not converge on its first spec in 120 s");
-      }
-      Thread.sleep(50); // polling the simulated fleet's state, not synchronising with it
-    }
   }
 
   /**
