@@ -209,7 +209,7 @@ class SlowUploadsTest {
   /** A real filesystem store whose report writes wait at a gate: upload threads kept busy on purpose. */
   private record GatedReports(PackageStore store, CountDownLatch storing, CountDownLatch release) implements PackageStore {
     @Override
-    public void putReport(String host, byte[] report) throws IOException {
+    public String putReport(String host, byte[] report) throws IOException {
       storing.countDown();
       try {
         if (!release.await(60, TimeUnit.SECONDS)) {
@@ -219,7 +219,7 @@ class SlowUploadsTest {
         Thread.currentThread().interrupt();
         throw new IOException(e);
       }
-      store.putReport(host, report);
+      return store.putReport(host, report);
     }
 
     @Override

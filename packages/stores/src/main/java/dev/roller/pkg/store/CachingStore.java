@@ -166,8 +166,8 @@ public final class CachingStore implements PackageStore {
 
   /** Reports are the remote store's, so every server sees every host's. */
   @Override
-  public void putReport(String host, byte[] report) throws IOException {
-    remote.putReport(host, report);
+  public String putReport(String host, byte[] report) throws IOException {
+    return remote.putReport(host, report);
   }
 
   @Override
@@ -178,6 +178,16 @@ public final class CachingStore implements PackageStore {
   @Override
   public Map<String, String> reportTags() throws IOException {
     return remote.reportTags();
+  }
+
+  @Override
+  public List<byte[]> history(String host, int limit) throws IOException {
+    return remote.history(host, limit);
+  }
+
+  @Override
+  public int trimHistory(String host, int keep) throws IOException {
+    return remote.trimHistory(host, keep);
   }
 
   @Override

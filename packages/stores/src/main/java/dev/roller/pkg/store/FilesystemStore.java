@@ -186,10 +186,61 @@ public final class FilesystemStore implements PackageStore {
   }
 
   @Override
-  public void putReport(String host, byte[] report) throws IOException {
+  public String putReport(String host, byte[] report) throws IOException {
     Path file = root.resolve(StoreKeys.report(host));
     Files.createDirectories(file.getParent());
-    writeAtomically(file, report);
+    Path entry = root.resolve(StoreKeys.historyEntry(host, System.currentTimeMillis()));
+    Files.createDirectories(entry.getParent());
+    writeAtomically(entry, report);
+    return tag(writeAtomically(file, report));
+  }
+
+  /** What {@link #reportTags} lists for a report: every put renames a new file in, a new inode whatever the clock says. */
+  private static String tag(java.nio.file.attribute.BasicFileAttributes a) {
+    return a.fileKey() + "/" + a.lastModifiedTime().toMillis() + "/" + a.size();
+  }
+
+  @Override
+  public List<byte[]> history(String host, int limit) throws IOException {
+    List<byte[]> out = new ArrayList<>();
+    List<Path> entries = historyEntries(host);
+    for (int i = entries.size() - 1; i >= 0 && out.size() < limit; i--) {
+      Path entry = entries.get(i);
+      try {
+        out.add(Files.readAllBytes(entry));
+      } catch (NoSuchFileException trimmed) {
+        // removed by a trim since the listing
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public int trimHistory(String host, int keep) throws IOException {
+    List<Path> entries = historyEntries(host);
+    int removed = 0;
+    for (Path entry : entries.subList(0, Math.max(0, entries.size() - keep))) {
+      removed += Files.deleteIfExists(entry) ? 1 : 0;
+    }
+    return removed;
+  }
+
+  /** {@code host}'s history, oldest first. */
+  private List<Path> historyEntries(String host) throws IOException {
+    Path dir = root.resolve(StoreKeys.historyOf(host));
+    List<Path> entries = new ArrayList<>();
+    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return entries;
+    }
+    try (java.nio.file.DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+      for (Path child : children) {
+        if (StoreKeys.isHistoryEntry(child.getFileName().toString())) {
+          entries.add(child);
+        }
+      }
+    }
+    entries.sort(Comparator.comparing(p -> p.getFileName().toString()));
+    return entries;
   }
 
   @Override
@@ -235,10 +286,8 @@ public final class FilesystemStore implements PackageStore {
           continue;
         }
         try {
-          java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(child,
-              java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-          // Every put renames a new file in: a new inode, whatever the clock says.
-          out.put(host, a.fileKey() + "/" + a.lastModifiedTime().toMillis() + "/" + a.size());
+          out.put(host, tag(Files.readAttributes(child, java.nio.file.attribute.BasicFileAttributes.class,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS)));
         } catch (NoSuchFileException gone) {
           // replaced or removed while listing: the next listing has it
         }
@@ -252,8 +301,11 @@ public final class FilesystemStore implements PackageStore {
     writeAtomically(shaFile, (sha256.hex() + "\n").getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** Temp file, fsync, rename over {@code file}: a reader sees the old bytes or the new, whole. */
-  private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+  /**
+   * Temp file, fsync, rename over {@code file}: a reader sees the old bytes or the new, whole.
+   * Returns the new file's attributes (a rename keeps them).
+   */
+  private static java.nio.file.attribute.BasicFileAttributes writeAtomically(Path file, byte[] bytes) throws IOException {
     Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName() + ".", ".tmp");
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -264,7 +316,10 @@ public final class FilesystemStore implements PackageStore {
         channel.force(true);
       }
       Files.setPosixFilePermissions(temp, READABLE);
+      java.nio.file.attribute.BasicFileAttributes attributes = Files.readAttributes(temp,
+          java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return attributes;
     } finally {
       Files.deleteIfExists(temp);
     }

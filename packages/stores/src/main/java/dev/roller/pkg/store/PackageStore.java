@@ -45,9 +45,26 @@ public interface PackageStore {
 
   /**
    * Keeps {@code report} (roll's account of what it applied) as {@code host}'s latest, replacing
-   * the one before, at {@code reports/<host>.yml}. Readers see the old report or the new, whole.
+   * the one before, at {@code reports/<host>.yml}, and adds it to the host's history, {@code
+   * history/<host>/<millis>-<random>.yml} (see {@link #history}, {@link #trimHistory}). Readers see
+   * the old report or the new, whole.
+   *
+   * @return the tag {@link #reportTags} lists for the report just kept, or null if the store cannot tell
    */
-  void putReport(String host, byte[] report) throws IOException;
+  String putReport(String host, byte[] report) throws IOException;
+
+  /** The most reports of one host {@link #history} gives and {@link #trimHistory} keeps, by default. */
+  int HISTORY = 50;
+
+  /** {@code host}'s kept reports, newest first, at most {@code limit} (a store without history gives the latest). */
+  default List<byte[]> history(String host, int limit) throws IOException {
+    return report(host).map(List::of).orElse(List.of());
+  }
+
+  /** Removes all but the newest {@code keep} reports of {@code host}'s history; returns how many it removed. */
+  default int trimHistory(String host, int keep) throws IOException {
+    return 0;
+  }
 
   /**
    * Keeps who published {@code id} and when (a line such as {@code alice at 2026-12-02T10:00:00Z})

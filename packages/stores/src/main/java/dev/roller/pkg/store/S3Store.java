@@ -213,13 +213,71 @@ public final class S3Store implements PackageStore, AutoCloseable {
   }
 
   @Override
-  public void putReport(String host, byte[] report) throws IOException {
+  public String putReport(String host, byte[] report) throws IOException {
     try {
-      s3.putObject(b -> b.bucket(settings.bucket()).key(settings.prefix() + StoreKeys.report(host)).contentType("application/yaml"),
-          RequestBody.fromBytes(report));
+      s3.putObject(b -> b.bucket(settings.bucket()).key(settings.prefix() + StoreKeys.historyEntry(host, System.currentTimeMillis()))
+          .contentType("application/yaml"), RequestBody.fromBytes(report));
+    } catch (SdkException e) {
+      throw failure("add the report of " + host + " to its history", e);
+    }
+    try {
+      return s3.putObject(b -> b.bucket(settings.bucket()).key(settings.prefix() + StoreKeys.report(host)).contentType("application/yaml"),
+          RequestBody.fromBytes(report)).eTag();
     } catch (SdkException e) {
       throw failure("put the report of " + host, e);
     }
+  }
+
+  @Override
+  public List<byte[]> history(String host, int limit) throws IOException {
+    List<byte[]> out = new ArrayList<>();
+    List<String> keys = historyKeys(host);
+    for (int i = keys.size() - 1; i >= 0 && out.size() < limit; i--) {
+      String key = keys.get(i);
+      try {
+        out.add(s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key)).asByteArray());
+      } catch (NoSuchKeyException trimmed) {
+        // removed by a trim since the listing
+      } catch (SdkException e) {
+        throw failure("get the history of " + host, e);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public int trimHistory(String host, int keep) throws IOException {
+    List<String> keys = historyKeys(host);
+    List<String> old = keys.subList(0, Math.max(0, keys.size() - keep));
+    for (int from = 0; from < old.size(); from += 1000) { // DeleteObjects takes at most 1000 keys
+      List<software.amazon.awssdk.services.s3.model.ObjectIdentifier> batch = old.subList(from, Math.min(old.size(), from + 1000))
+          .stream().map(k -> software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key(k).build()).toList();
+      try {
+        s3.deleteObjects(b -> b.bucket(settings.bucket()).delete(d -> d.objects(batch).quiet(true)));
+      } catch (SdkException e) {
+        throw failure("trim the history of " + host, e);
+      }
+    }
+    return old.size();
+  }
+
+  /** The keys of {@code host}'s history, oldest first. */
+  private List<String> historyKeys(String host) throws IOException {
+    String prefix = settings.prefix() + StoreKeys.historyOf(host);
+    List<String> keys = new ArrayList<>();
+    try {
+      for (var page : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(prefix).build())) {
+        for (S3Object object : page.contents()) {
+          if (StoreKeys.isHistoryEntry(object.key().substring(prefix.length()))) {
+            keys.add(object.key());
+          }
+        }
+      }
+    } catch (SdkException e) {
+      throw failure("list the history of " + host, e);
+    }
+    keys.sort(Comparator.naturalOrder());
+    return keys;
   }
 
   @Override
@@ -271,7 +329,7 @@ public final class S3Store implements PackageStore, AutoCloseable {
         for (S3Object object : page.contents()) {
           String host = StoreKeys.reportHost(object.key().substring(settings.prefix().length()));
           if (host != null) {
-            out.put(host, object.eTag() + "/" + object.lastModified());
+            out.put(host, object.eTag()); // a report's bytes always differ (received_at): its MD5 changes
           }
         }
       }

@@ -33,6 +33,28 @@ public final class StoreKeys {
     return NameRule.HOST.matches(host) ? host : null;
   }
 
+  public static final String HISTORY = "history/";
+
+  /** The folder (prefix) of {@code host}'s history. */
+  public static String historyOf(String host) {
+    return HISTORY + NameRule.HOST.require(host) + "/";
+  }
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+  /**
+   * A new name in {@code host}'s history: {@code <millis, 13 digits>-<8 hex>.yml}, so names sort by
+   * when they were made (two within one millisecond, in any order).
+   */
+  public static String historyEntry(String host, long millis) {
+    return historyOf(host) + String.format(java.util.Locale.ROOT, "%013d-%08x.yml", millis, RANDOM.nextInt());
+  }
+
+  /** Whether {@code name} (the last part of a key) is one {@link #historyEntry} made. */
+  public static boolean isHistoryEntry(String name) {
+    return name.matches("[0-9]{13}-[0-9a-f]{8}\\.yml");
+  }
+
   /** The prefix under which every version of {@code name} is stored. */
   public static String versionsOf(String name) {
     return PACKAGES + NameRule.PACKAGE.require(name) + "/";

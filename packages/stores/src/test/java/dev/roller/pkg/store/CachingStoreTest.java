@@ -67,8 +67,8 @@ class CachingStoreTest extends PackageStoreContract {
     }
 
     @Override
-    public void putReport(String host, byte[] report) throws IOException {
-      inner.putReport(host, report);
+    public String putReport(String host, byte[] report) throws IOException {
+      return inner.putReport(host, report);
     }
 
     @Override
@@ -79,6 +79,16 @@ class CachingStoreTest extends PackageStoreContract {
     @Override
     public java.util.Map<String, String> reportTags() throws IOException {
       return inner.reportTags();
+    }
+
+    @Override
+    public List<byte[]> history(String host, int limit) throws IOException {
+      return inner.history(host, limit);
+    }
+
+    @Override
+    public int trimHistory(String host, int keep) throws IOException {
+      return inner.trimHistory(host, keep);
     }
 
     @Override

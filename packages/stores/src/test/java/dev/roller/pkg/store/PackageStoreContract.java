@@ -149,6 +149,26 @@ public abstract class PackageStoreContract {
   }
 
   @Test
+  void keepsEachReportInTheHostsHistoryNewestFirstAndTrimsTheOldest() throws Exception {
+    PackageStore store = store();
+    assertEquals(List.of(), store.history("web1.example.com", 50));
+    for (int i = 1; i <= 7; i++) {
+      store.putReport("web1.example.com", ("result: applied\ncommit: c" + i + "\n").getBytes());
+      Thread.sleep(2); // distinct milliseconds: the history's order is the order they were kept
+    }
+    store.putReport("web2.example.com", "result: failed\ncommit: x\n".getBytes());
+    assertEquals(List.of("c7", "c6", "c5"), store.history("web1.example.com", 3).stream()
+        .map(b -> new String(b).replaceAll("(?s).*commit: (\\w+).*", "$1")).toList());
+    assertEquals(4, store.trimHistory("web1.example.com", 3));
+    assertEquals(0, store.trimHistory("web1.example.com", 3));
+    assertEquals(List.of("c7", "c6", "c5"), store.history("web1.example.com", 50).stream()
+        .map(b -> new String(b).replaceAll("(?s).*commit: (\\w+).*", "$1")).toList());
+    assertEquals(1, store.history("web2.example.com", 50).size(), "another host's history is its own");
+    assertEquals(java.util.Set.of("web1.example.com", "web2.example.com"), store.reportTags().keySet(),
+        "history is not listed as reports");
+  }
+
+  @Test
   void keepsTheFirstPublisherOfAPackage() throws Exception {
     PackageStore store = store();
     PackageRef ref = new PackageRef("web", "1.0.0");
@@ -166,8 +186,9 @@ public abstract class PackageStoreContract {
     store.putReport("web2.example.com", "result: applied\ncommit: a\n".getBytes());
     java.util.Map<String, String> first = store.reportTags();
     assertEquals(java.util.Set.of("web1.example.com", "web2.example.com"), first.keySet());
-    store.putReport("web2.example.com", "result: failed\ncommit: b\n".getBytes());
+    String tag = store.putReport("web2.example.com", "result: failed\ncommit: b\n".getBytes());
     java.util.Map<String, String> second = store.reportTags();
+    assertEquals(second.get("web2.example.com"), tag, "the tag of a report put is the one listed");
     assertEquals(first.get("web1.example.com"), second.get("web1.example.com"));
     assertTrue(!first.get("web2.example.com").equals(second.get("web2.example.com")), first + " then " + second);
   }
