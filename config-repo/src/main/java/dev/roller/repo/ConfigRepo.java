@@ -67,6 +67,24 @@ public final class ConfigRepo {
     }
   }
 
+  /**
+   * The repo at {@code changes.commit()}, made from {@code base} (the repo at {@code changes.from()})
+   * by parsing only the files that changed: the same repo, or the same problems, as {@link #load}
+   * of that commit's tree.
+   */
+  public static ConfigRepo update(ConfigRepo base, dev.roller.repo.source.RepoChanges changes, long maxSpec)
+      throws ConfigRepoException {
+    if (!java.util.Objects.equals(base.commit(), changes.from())) {
+      throw new IllegalArgumentException("changes from " + changes.from() + " applied to the repo at " + base.commit());
+    }
+    try {
+      return RepoLoader.update(base, changes, maxSpec);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new ConfigRepoException(List.of(new Problem("(repo)", 1, "cannot load this commit: " + e
+          + " (a bug in Roller's loader: please report it with the commit)")));
+    }
+  }
+
   /** Reads and validates the repo in a plain folder (its working files, not its commits). */
   public static ConfigRepo loadFolder(Path folder) throws ConfigRepoException {
     return load(FolderSource.read(folder));

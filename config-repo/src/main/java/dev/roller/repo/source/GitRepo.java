@@ -76,25 +76,58 @@ public final class GitRepo implements AutoCloseable {
       walk.setRecursive(true);
       List<RepoEntry> entries = new ArrayList<>();
       while (walk.next()) {
-        String path = walk.getPathString();
-        FileMode mode = walk.getFileMode(0);
-        ObjectId id = walk.getObjectId(0);
-        if (mode == FileMode.SYMLINK) {
-          entries.add(RepoEntry.other(path, RepoEntry.Type.SYMLINK, 0));
-        } else if (mode == FileMode.GITLINK) {
-          entries.add(RepoEntry.other(path, RepoEntry.Type.SUBMODULE, 0));
-        } else {
-          long size = reader.getObjectSize(id, Constants.OBJ_BLOB);
-          if (size > RepoTree.MAX_FILE_BYTES) {
-            entries.add(RepoEntry.other(path, RepoEntry.Type.TOO_LARGE, size));
-          } else {
-            entries.add(RepoEntry.file(path, reader.open(id, Constants.OBJ_BLOB).getCachedBytes()));
-          }
-        }
+        entries.add(entry(reader, walk.getPathString(), walk.getFileMode(0), walk.getObjectId(0)));
       }
       return new RepoTree(commitId, entries);
     } catch (IOException e) {
       throw new ConfigRepoException("cannot read commit " + commitId + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static RepoEntry entry(ObjectReader reader, String path, FileMode mode, ObjectId id) throws IOException {
+    if (mode == FileMode.SYMLINK) {
+      return RepoEntry.other(path, RepoEntry.Type.SYMLINK, 0);
+    }
+    if (mode == FileMode.GITLINK) {
+      return RepoEntry.other(path, RepoEntry.Type.SUBMODULE, 0);
+    }
+    long size = reader.getObjectSize(id, Constants.OBJ_BLOB);
+    if (size > RepoTree.MAX_FILE_BYTES) {
+      return RepoEntry.other(path, RepoEntry.Type.TOO_LARGE, size);
+    }
+    return RepoEntry.file(path, reader.open(id, Constants.OBJ_BLOB).getCachedBytes());
+  }
+
+  /**
+   * What changed from commit {@code from} to commit {@code to} (full ids): a tree diff, reading only
+   * the blobs that differ. Empty when a path is a file on one side and a folder on the other (a
+   * change of the repo's shape: read the commit whole).
+   */
+  public java.util.Optional<RepoChanges> changes(String from, String to) throws ConfigRepoException {
+    try (ObjectReader reader = repository.newObjectReader();
+        RevWalk revWalk = new RevWalk(reader);
+        TreeWalk walk = new TreeWalk(reader)) {
+      walk.addTree(revWalk.parseCommit(ObjectId.fromString(from)).getTree());
+      walk.addTree(revWalk.parseCommit(ObjectId.fromString(to)).getTree());
+      walk.setRecursive(true);
+      walk.setFilter(org.eclipse.jgit.treewalk.filter.TreeFilter.ANY_DIFF);
+      List<RepoEntry> changed = new ArrayList<>();
+      List<String> removed = new ArrayList<>();
+      while (walk.next()) {
+        FileMode before = walk.getFileMode(0);
+        FileMode after = walk.getFileMode(1);
+        if (before == FileMode.TREE || after == FileMode.TREE || walk.isSubtree()) {
+          return java.util.Optional.empty();
+        }
+        if (after == FileMode.MISSING) {
+          removed.add(walk.getPathString());
+        } else {
+          changed.add(entry(reader, walk.getPathString(), after, walk.getObjectId(1)));
+        }
+      }
+      return java.util.Optional.of(new RepoChanges(from, to, changed, removed));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigRepoException("cannot diff " + from + ".." + to + ": " + e.getMessage(), e);
     }
   }
 

@@ -73,6 +73,26 @@ public final class History {
     return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
+  /** The commit {@code sha} (a full id), or empty when the repository does not have it. */
+  public java.util.Optional<Commit> commit(String sha) throws ConfigRepoException {
+    try (RevWalk walk = new RevWalk(git.repository())) {
+      ObjectId id = ObjectId.fromString(sha);
+      if (!git.repository().getObjectDatabase().has(id)) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(commitOf(walk.parseCommit(id)));
+    } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException | IllegalArgumentException e) {
+      return java.util.Optional.empty();
+    } catch (IOException e) {
+      throw new ConfigRepoException("cannot read commit " + sha + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Commit commitOf(RevCommit c) {
+    return new Commit(c.name(), c.getAuthorIdent().getName() + " <" + c.getAuthorIdent().getEmailAddress() + ">",
+        Instant.ofEpochSecond(c.getCommitTime()), c.getShortMessage());
+  }
+
   /** Up to {@code limit} commits reachable from {@code head} that touch {@code path} (all when null), newest first. */
   public List<Commit> log(String head, String path, int limit) throws ConfigRepoException {
     try (RevWalk walk = new RevWalk(git.repository())) {
@@ -83,8 +103,7 @@ public final class History {
       walk.setRevFilter(MaxCountRevFilter.create(limit));
       List<Commit> out = new ArrayList<>();
       for (RevCommit c : walk) {
-        out.add(new Commit(c.name(), c.getAuthorIdent().getName() + " <" + c.getAuthorIdent().getEmailAddress() + ">",
-            Instant.ofEpochSecond(c.getCommitTime()), c.getShortMessage()));
+        out.add(commitOf(c));
       }
       return out;
     } catch (IOException e) {
