@@ -107,8 +107,10 @@ public final class ConfigServerApp implements AutoCloseable {
         .setHandler(api.handler())
         .build();
     undertow.start();
-    ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "repo-poller");
+    // Two threads: the repo's commits and the store's reports are polled side by side, so loading
+    // 100,000 reports at start does not hold the first commit back (nor a slow store the next).
+    ScheduledExecutorService poller = Executors.newScheduledThreadPool(2, r -> {
+      Thread thread = new Thread(r, "poller");
       thread.setDaemon(true);
       return thread;
     });
@@ -120,6 +122,8 @@ public final class ConfigServerApp implements AutoCloseable {
         // An exception escaping a scheduled task cancels every later run: log it and poll on.
         System.err.println("config-server: refresh failed: " + e);
       }
+    }, 0, Math.max(1, poll.toMillis()), TimeUnit.MILLISECONDS);
+    poller.scheduleWithFixedDelay(() -> {
       try {
         String failed = api.refreshReports();
         if (failed != null) {
@@ -152,6 +156,11 @@ public final class ConfigServerApp implements AutoCloseable {
   /** Reads the store's reports again now (the poller does it every poll); returns why it could not, or null. */
   public String refreshReports() {
     return api.refreshReports();
+  }
+
+  /** Waits until every history trim asked for so far is done (tests, and a clean stop). */
+  public void flushHistory() throws IOException {
+    api.flushHistory();
   }
 
   public Snapshots snapshots() {

@@ -69,6 +69,27 @@ class ReportTest {
 
     assertEquals(201, report("web2.dc1.example.com", applied("web2.dc1.example.com", "rolled-back")).statusCode());
     assertEquals("failing", state("web2.dc1.example.com"));
+    String metrics = server.get("/metrics").body();
+    assertTrue(metrics.contains("roller_hosts{datacenter=\"dc1\",hostclass=\"web\",state=\"failing\"} 1\n"), metrics);
+    assertTrue(metrics.contains("roller_hosts{datacenter=\"dc1\",hostclass=\"web\",state=\"drifted\"} 1\n"), metrics);
+  }
+
+  @Test
+  void aReportWithAMalformedTimeOrGenerationIsRefusedAndOneFromTheFutureIsKeptAndNamed() throws Exception {
+    HttpResponse<String> badTime = report("web1.dc1.example.com", "{\"result\":\"applied\",\"time\":\"yesterday\"}");
+    assertEquals(400, badTime.statusCode());
+    assertTrue(ServerFixture.error(badTime).contains("'time' must be a time"), badTime.body());
+    HttpResponse<String> badGeneration = report("web1.dc1.example.com", "{\"result\":\"applied\",\"generation\":\"x\"}");
+    assertEquals(400, badGeneration.statusCode());
+    assertEquals("never reported", state("web1.dc1.example.com"), "nothing kept");
+    assertEquals(404, report("nosuch.dc1.example.com", applied("web1.dc1.example.com", "applied")).statusCode());
+
+    String ahead = java.time.Instant.now().plus(java.time.Duration.ofHours(3)).toString();
+    String body = applied("web1.dc1.example.com", "applied");
+    assertEquals(201, report("web1.dc1.example.com", body.substring(0, body.length() - 1) + ",\"time\":\"" + ahead + "\"}")
+        .statusCode());
+    assertEquals("in sync", state("web1.dc1.example.com"), "a skewed clock loses no report");
+    assertTrue(server.get("/hosts/web1.dc1.example.com/status").body().contains("the host's clock is ahead"));
   }
 
   @Test
@@ -91,12 +112,12 @@ class ReportTest {
   @Test
   void theFleetPageShowsEveryHostWithItsStateAndEscapesValues() throws Exception {
     report("web1.dc1.example.com", applied("web1.dc1.example.com", "applied"));
-    HttpResponse<String> page = server.get("/");
+    HttpResponse<String> page = server.get("/?state=any");
     assertEquals(200, page.statusCode());
     assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
-    assertTrue(page.body().contains("<h2>dc1</h2>"), page.body());
-    assertTrue(page.body().contains("<td>web1.dc1.example.com</td><td class=\"in-sync\">in sync</td>"), page.body());
-    assertTrue(page.body().contains("<td>web2.dc1.example.com</td><td class=\"never-reported\">never reported</td>"));
+    assertTrue(page.body().contains("<a href=\"/?datacenter=dc1\">dc1</a>"), page.body());
+    assertTrue(page.body().contains(hostRow("web1.dc1.example.com", "in sync")), page.body());
+    assertTrue(page.body().contains(hostRow("web2.dc1.example.com", "never reported")), page.body());
     // A report can carry any text; the page shows it escaped.
     report("web2.dc1.example.com", "{\"result\":\"failed\",\"commit\":\"" + commit + "\",\"error\":\"<script>alert(1)</script>\"}");
     assertFalse(server.get("/").body().contains("<script>"));
@@ -125,11 +146,10 @@ class ReportTest {
     // The server reads the store's reports at every poll, or when told to (as another server's are).
     assertEquals(200, server.send("POST", "/hooks/refresh", java.net.http.HttpRequest.BodyPublishers.noBody()).statusCode());
 
-    HttpResponse<String> page = server.get("/");
+    HttpResponse<String> page = server.get("/?state=any");
     assertEquals(200, page.statusCode(), page.body());
-    assertTrue(page.body().contains("<td>web1.dc1.example.com</td><td class=\"report-unreadable\">report unreadable</td>"),
-        page.body());
-    assertTrue(page.body().contains("<td>web2.dc1.example.com</td><td class=\"in-sync\">in sync</td>"), page.body());
+    assertTrue(page.body().contains(hostRow("web1.dc1.example.com", "report unreadable")), page.body());
+    assertTrue(page.body().contains(hostRow("web2.dc1.example.com", "in sync")), page.body());
     assertEquals("report unreadable", state("web1.dc1.example.com"));
   }
 
@@ -159,7 +179,13 @@ class ReportTest {
     assertTrue(server.get("/hosts/web1.dc1.example.com/status").body().contains("verified: true"));
     assertEquals(201, report("web2.dc1.example.com", applied("web2.dc1.example.com", "applied")).statusCode());
     assertTrue(server.get("/hosts/web2.dc1.example.com/status").body().contains("verified: false"), "no key: kept, unverified");
-    String page = server.get("/").body();
+    String page = server.get("/?state=any").body();
     assertTrue(page.contains("<td>verified</td>") && page.contains("<td>unverified</td>"), page);
+  }
+
+  /** The start of a host's row in the fleet page's table: its link, datacenter, hostclass and state. */
+  static String hostRow(String host, String state) {
+    return "<tr><td><a href=\"/?host=" + host + "\">" + host + "</a></td><td>dc1</td><td>web</td><td class=\"s-"
+        + state.replace(' ', '-') + "\">" + state + "</td>";
   }
 }

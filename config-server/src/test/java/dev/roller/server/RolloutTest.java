@@ -197,7 +197,9 @@ class RolloutTest {
     assertTrue(metrics.contains("roller_rollout_hosts{hostclass=\"web\",state=\"failed\"} 1\n"), metrics);
     assertTrue(metrics.contains("roller_rollout_hosts{hostclass=\"web\",state=\"held\"} 4\n"), metrics);
     String page = server.get("/").body();
-    assertTrue(page.contains("<h2>Rollouts</h2>") && page.contains("<td class=\"halted\">halted: 1 hosts failed"), page);
+    assertTrue(page.contains("<h2>Rollouts</h2>") && page.contains("<td class=\"s-failing\">halted: 1 hosts failed"), page);
+    assertTrue(page.contains("<div class=\"banner halted\" role=\"alert\">Rollout of <a href=\"/?hostclass=web\">web</a> halted"),
+        "and says so at the top: " + page);
     assertEquals(target(canary, v1), served(server, canary), "a failed host is held on the spec it went back to");
     HttpResponse<String> asked = server.get("/hosts/" + canary + "/spec", "If-None-Match", "W/\"" + target(canary, v1) + "\"");
     assertEquals(304, asked.statusCode(), "holding it costs a 304");

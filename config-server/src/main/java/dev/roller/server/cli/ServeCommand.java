@@ -186,7 +186,7 @@ final class ServeCommand implements Callable<Integer> {
       where = settings.describe() + ", cached in " + cacheDir.resolve("packages");
     }
     RepoSource source = RepoSource.open(repo, cacheDir);
-    Snapshots snapshots = new Snapshots(source, branch, tree -> dev.roller.repo.ConfigRepo.load(tree, maxSpec));
+    Snapshots snapshots = new Snapshots(source, branch, maxSpec);
     ConfigServerApp started;
     try {
       byte[] hookSecret = null;

@@ -3,6 +3,7 @@ package dev.roller.server.http;
 import dev.roller.pkg.store.PackageStore;
 import dev.roller.repo.Problem;
 import dev.roller.server.ServerLimits;
+import dev.roller.server.rollout.ReportHistory;
 import dev.roller.server.rollout.ReportIndex;
 import dev.roller.server.rollout.Rollouts;
 import dev.roller.server.snapshot.Rejected;
@@ -40,6 +41,8 @@ public final class Api implements AutoCloseable {
   private final HistoryViews history;
   private final ImpactViews impact;
   private final ReportViews reports;
+  private final FleetPage fleetPage;
+  private final Fleet fleet;
   private final Rollouts rollouts;
   private final RolloutViews rolloutViews;
   private final Metrics metrics = new Metrics();
@@ -58,6 +61,7 @@ public final class Api implements AutoCloseable {
   private final java.time.Duration maxWait;
   private final PackageStore store;
   private final ResponseCache cache = new ResponseCache();
+  private final ReportHistory reportHistory;
   private final BootstrapView bootstrap;
   private final Uploads uploads;
   private final Path uploadDir;
@@ -74,6 +78,7 @@ public final class Api implements AutoCloseable {
     this.responses = new Responses(signer);
     this.snapshots = snapshots;
     this.rollouts = new Rollouts(new ReportIndex(store, ReportViews.REPORT_LIMITS), java.time.Clock.systemUTC());
+    this.reportHistory = new ReportHistory(store, ReportViews.REPORT_LIMITS, PackageStore.HISTORY);
     this.specs = new SpecViews(store, snapshots, rollouts);
     this.rolloutViews = new RolloutViews(rollouts);
     this.packages = new PackageViews(store, publishToken, maxUpload);
@@ -83,7 +88,9 @@ public final class Api implements AutoCloseable {
     this.maxUpload = maxUpload;
     this.history = new HistoryViews(snapshots);
     this.impact = new ImpactViews(snapshots, new ServicePrediction(store));
-    this.reports = new ReportViews(store, rollouts);
+    this.fleet = new Fleet(rollouts.reports(), rollouts);
+    this.reports = new ReportViews(store, rollouts, reportHistory, snapshots, fleet);
+    this.fleetPage = new FleetPage(fleet, rollouts, reportHistory, snapshots);
     this.polls = new LongPolls(specs::etagNow);
     this.maxWait = limits.idleTimeout().minusSeconds(Math.min(5, limits.idleTimeout().toSeconds() / 2));
     this.bootstrap = new BootstrapView(store);
@@ -92,7 +99,8 @@ public final class Api implements AutoCloseable {
 
   public HttpHandler handler() {
     RoutingHandler routes = new RoutingHandler()
-        .get("/", view(takes(reports::page)))
+        .get("/", view(takes(fleetPage::page, "state", "hostclass", "datacenter", "host", "page")))
+        .get("/fleet", view(takes(fleetPage::document, "state", "hostclass", "datacenter", "page")))
         .get("/health", this::health)
         .get("/metrics", new BlockingHandler(this::metrics)) // a worker's: rollout figures read the reports
         .get("/datacenters", cached(view(true, takes(repo::datacenters))))
@@ -107,6 +115,7 @@ public final class Api implements AutoCloseable {
         .get("/hosts/{fqdn}/spec/diff", view(takes(history::specDiff, "from", "to")))
         .get("/hosts/{fqdn}/users", cached(view(true, takes(repo::hostUsers))))
         .get("/hosts/{fqdn}/status", view(takes(reports::status)))
+        .get("/hosts/{fqdn}/history", view(takes(reports::history)))
         .post("/hosts/{fqdn}/report", uploads.inMemory(ReportViews.MAX_REPORT, handle(false, reports::report)))
         .get("/users", cached(view(true, takes(repo::users))))
         .get("/users/{login}", cached(view(true, takes(repo::user))))
@@ -329,9 +338,13 @@ public final class Api implements AutoCloseable {
       doc = Request.map("status", "starting", "error", rejected != null
           ? "no valid commit yet: " + rejected.commit() + " is invalid"
           : fetchError != null ? fetchError : "the first commit is not loaded yet");
+    } else if (!rollouts.reports().loaded() && !rollouts.reports().failedToLoad()) {
+      status = 503; // who is held and who is admitted is not known until every report is read
+      doc = Request.map("status", "starting", "commit", current.commit(), "error", "the hosts' reports are still loading");
     } else {
       status = 200;
-      boolean degraded = rejected != null || fetchError != null || stale != null || saturated(exchange) != null;
+      boolean degraded = rejected != null || fetchError != null || stale != null || saturated(exchange) != null
+          || rollouts.reports().standing().stale() != null;
       doc = Request.map("status", degraded ? "degraded" : "ok", "commit", current.commit(),
           "loaded_at", current.loadedAt().toString());
     }
@@ -340,6 +353,21 @@ public final class Api implements AutoCloseable {
         "queued", workers.getWorkerQueueSize()));
     doc.put("uploads", Request.map("busy", uploads.busy(), "threads", uploads.threads(), "queued", uploads.queued()));
     doc.put("long_polls", Request.map("parked", polls.parked()));
+    ReportIndex.Standing index = rollouts.reports().standing();
+    Map<String, Object> reportsDoc = Request.map("hosts", index.hosts(), "loaded", index.loaded());
+    if (!index.loaded()) {
+      reportsDoc.put("loading", index.loading() + " of " + index.toLoad() + " read");
+    }
+    if (index.refreshedAt() != null) {
+      reportsDoc.put("refreshed_at", index.refreshedAt().toString());
+    }
+    if (index.stale() != null) {
+      reportsDoc.put("stale", index.stale());
+    }
+    if (reportHistory.lastError() != null) {
+      reportsDoc.put("history_error", reportHistory.lastError());
+    }
+    doc.put("reports", reportsDoc);
     String saturated = saturated(exchange);
     if (saturated != null) {
       doc.put("saturated", saturated);
@@ -378,6 +406,8 @@ public final class Api implements AutoCloseable {
   @Override
   public void close() {
     uploads.close();
+    reportHistory.close();
+    rollouts.reports().close();
     polls.close();
   }
 
@@ -386,7 +416,7 @@ public final class Api implements AutoCloseable {
     Snapshot current = snapshots.current();
     exchange.getResponseHeaders().put(COMMIT_HEADER, current == null ? "" : current.commit());
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-    exchange.getResponseSender().send(metrics.render(snapshots, store, rollouts));
+    exchange.getResponseSender().send(metrics.render(snapshots, store, rollouts, fleet));
   }
 
   /**
@@ -400,6 +430,11 @@ public final class Api implements AutoCloseable {
     } catch (java.io.IOException | RuntimeException e) {
       return "cannot read the reports in the store: " + e.getMessage();
     }
+  }
+
+  /** Waits until every history trim asked for so far is done. */
+  public void flushHistory() throws java.io.IOException {
+    reportHistory.flush();
   }
 
   /** The most a hook's body may be (GitHub's push payloads are well under it). */

@@ -1,15 +1,23 @@
 package dev.roller.server.http;
 
+import dev.roller.repo.model.Host;
 import dev.roller.server.rollout.Report;
 import dev.roller.server.rollout.ReportIndex;
+import dev.roller.server.rollout.Rollouts;
 import dev.roller.server.snapshot.Snapshot;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * How a host stands against the repo: its latest report (kept in the package store) compared
- * with the spec the repo wants for it now, by the spec's one digest ({@code Spec.digest}: what the
- * repo says, commit left out), so a commit that does not change a host's spec leaves it in sync.
+ * How each host stands against the repo (DESIGN §10): its latest report, from the {@link
+ * ReportIndex}, compared with the spec the commit served wants for it, by the spec's one digest
+ * ({@code Spec.digest}: what the repo says, commit left out), so a commit that does not change a
+ * host's spec leaves it in sync. The whole fleet's standing ({@link #summary}) is worked out once
+ * per commit and version of the reports, never with a store read per host.
  */
 final class Fleet {
   enum State {
@@ -25,36 +33,151 @@ final class Fleet {
     State(String label) {
       this.label = label;
     }
+
+    /** The name in a CSS class or a URL: the label with dashes. */
+    String slug() {
+      return label.replace(' ', '-');
+    }
+
+    /** The state a query names, by label or slug ({@code in sync}, {@code in-sync}), or null. */
+    static State named(String name) {
+      for (State s : values()) {
+        if (s.label.equals(name.toLowerCase(Locale.ROOT)) || s.slug().equals(name.toLowerCase(Locale.ROOT))) {
+          return s;
+        }
+      }
+      return null;
+    }
   }
 
   /** A host's standing: its state, what the repo wants (digest) and what it last reported (may be null). */
   record Status(String host, State state, String desiredDigest, Map<String, Object> report) {}
 
-  private final ReportIndex reports;
+  /** One host in the fleet: where it is, how it stands, its latest report (null: never). */
+  record Row(Host host, State state, Report report) {}
 
-  Fleet(ReportIndex reports) {
+  /** Hosts per state, indexed by {@link State#ordinal}. */
+  static final class Counts {
+    final int[] n = new int[State.values().length];
+
+    void add(State s) {
+      n[s.ordinal()]++;
+    }
+
+    int of(State s) {
+      return n[s.ordinal()];
+    }
+
+    int total() {
+      int t = 0;
+      for (int v : n) {
+        t += v;
+      }
+      return t;
+    }
+
+    /** The worst state any host is in: what a glance at a cell should see. */
+    State worst() {
+      for (State s : List.of(State.FAILING, State.UNREADABLE, State.DRIFTED, State.NEVER_REPORTED)) {
+        if (of(s) > 0) {
+          return s;
+        }
+      }
+      return State.IN_SYNC;
+    }
+
+    Map<String, Object> document() {
+      Map<String, Object> doc = new java.util.LinkedHashMap<>();
+      for (State s : State.values()) {
+        doc.put(s.label, of(s));
+      }
+      return doc;
+    }
+  }
+
+  /**
+   * The fleet at one commit and one version of the reports: every host in name order, and the
+   * hosts per state per datacenter and hostclass ({@code grid}: datacenter, then hostclass).
+   */
+  record Summary(String commit, long version, List<Row> rows, Map<String, Map<String, Counts>> grid, Counts totals) {
+    /** The rows a filter selects (null: any), in name order. */
+    List<Row> select(State state, String hostclass, String datacenter) {
+      if (state == null && hostclass == null && datacenter == null) {
+        return rows;
+      }
+      List<Row> out = new ArrayList<>();
+      for (Row row : rows) {
+        if ((state == null || row.state() == state) && (hostclass == null || row.host().hostclass().equals(hostclass))
+            && (datacenter == null || row.host().datacenter().equals(datacenter))) {
+          out.add(row);
+        }
+      }
+      return out;
+    }
+  }
+
+  private final ReportIndex reports;
+  private final Rollouts rollouts;
+  private volatile Summary last;
+
+  Fleet(ReportIndex reports, Rollouts rollouts) {
     this.reports = reports;
+    this.rollouts = rollouts;
   }
 
   Status status(Snapshot s, String host) {
-    String digest = s.repo().spec(host).orElseThrow().digest();
-    Report report;
+    String digest = rollouts.target(s, host);
+    Report report = report(host);
+    State state = state(digest, report);
+    return new Status(host, state, digest, report == null ? null : report.document());
+  }
+
+  private Report report(String host) {
     try {
-      report = reports.get(host).orElse(null);
+      return reports.get(host).orElse(null);
     } catch (IOException e) {
       throw new ApiException(503, "cannot read the reports: " + e.getMessage());
     }
+  }
+
+  private static State state(String digest, Report report) {
     if (report == null) {
-      return new Status(host, State.NEVER_REPORTED, digest, null);
+      return State.NEVER_REPORTED;
     }
-    State state;
     if (report.problem() != null) {
-      state = State.UNREADABLE;
-    } else if (report.failed()) {
-      state = State.FAILING;
-    } else {
-      state = digest.equals(report.running()) ? State.IN_SYNC : State.DRIFTED;
+      return State.UNREADABLE;
     }
-    return new Status(host, state, digest, report.document());
+    if (report.failed()) {
+      return State.FAILING;
+    }
+    return digest.equals(report.running()) ? State.IN_SYNC : State.DRIFTED;
+  }
+
+  /** The fleet at the commit of {@code s} and the reports now (a 503 while the reports are still loading). */
+  Summary summary(Snapshot s) {
+    if (!reports.loaded()) {
+      ReportIndex.Standing standing = reports.standing();
+      throw new ApiException(503, "the hosts' reports are still loading (" + standing.loading() + " of " + standing.toLoad()
+          + " read" + (standing.stale() == null ? "" : "; " + standing.stale()) + "): try again in a few seconds");
+    }
+    long version = reports.version();
+    Summary kept = last;
+    if (kept != null && kept.commit().equals(s.commit()) && kept.version() == version) {
+      return kept;
+    }
+    rollouts.prepare(s);
+    List<Row> rows = new ArrayList<>(s.repo().hosts().size());
+    Map<String, Map<String, Counts>> grid = new TreeMap<>();
+    Counts totals = new Counts();
+    for (Host host : s.repo().hosts().values()) {
+      Report report = report(host.name());
+      State state = state(rollouts.target(s, host.name()), report);
+      rows.add(new Row(host, state, report));
+      grid.computeIfAbsent(host.datacenter(), k -> new TreeMap<>()).computeIfAbsent(host.hostclass(), k -> new Counts()).add(state);
+      totals.add(state);
+    }
+    Summary summary = new Summary(s.commit(), version, List.copyOf(rows), grid, totals);
+    last = summary;
+    return summary;
   }
 }

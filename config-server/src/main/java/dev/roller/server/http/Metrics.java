@@ -41,7 +41,7 @@ final class Metrics {
     latencySum.computeIfAbsent(route, k -> new java.util.concurrent.atomic.DoubleAdder()).add(seconds);
   }
 
-  String render(Snapshots snapshots, PackageStore store, dev.roller.server.rollout.Rollouts rollouts) {
+  String render(Snapshots snapshots, PackageStore store, dev.roller.server.rollout.Rollouts rollouts, Fleet fleet) {
     StringBuilder out = new StringBuilder(2048);
     out.append("# HELP roller_http_requests_total Requests answered, by route and status.\n");
     out.append("# TYPE roller_http_requests_total counter\n");
@@ -72,6 +72,7 @@ final class Metrics {
     }
     if (current != null) {
       rollouts(out, current, rollouts);
+      fleet(out, current, fleet);
     }
     out.append("# HELP roller_rejected_commits_total Commits that failed validation and were not served.\n");
     out.append("# TYPE roller_rejected_commits_total counter\n");
@@ -83,6 +84,23 @@ final class Metrics {
       out.append("roller_store_cache_misses_total ").append(cache.misses()).append('\n');
     }
     return out.toString();
+  }
+
+  /** Hosts per state (in sync, drifted, failing...) per datacenter and hostclass, from the report index (DESIGN §10). */
+  private static void fleet(StringBuilder out, Snapshot current, Fleet fleet) {
+    Fleet.Summary summary;
+    try {
+      summary = fleet.summary(current);
+    } catch (ApiException loading) {
+      return; // the reports are still loading: no figures rather than wrong ones
+    }
+    out.append("# HELP roller_hosts Hosts by datacenter, hostclass and state against the commit served.\n# TYPE roller_hosts gauge\n");
+    summary.grid().forEach((dc, byHostclass) -> byHostclass.forEach((hc, counts) -> {
+      for (Fleet.State state : Fleet.State.values()) {
+        out.append("roller_hosts{datacenter=\"").append(dc).append("\",hostclass=\"").append(hc).append("\",state=\"")
+            .append(state.slug()).append("\"} ").append(counts.of(state)).append('\n');
+      }
+    }));
   }
 
   /** Per hostclass: hosts per rollout state, the wave open and of how many, halted or not (DESIGN §8). */

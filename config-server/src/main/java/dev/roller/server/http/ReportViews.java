@@ -5,8 +5,10 @@ import dev.roller.repo.model.Host;
 import dev.roller.repo.model.NameRule;
 import dev.roller.repo.spec.SpecCodec;
 import dev.roller.server.rollout.Report;
+import dev.roller.server.rollout.ReportHistory;
 import dev.roller.server.rollout.Rollouts;
 import dev.roller.server.snapshot.Snapshot;
+import dev.roller.server.snapshot.Snapshots;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -16,21 +18,28 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Reports from roll, a host's status against the repo, and the HTML fleet page. */
+/** Reports from roll, a host's status against the repo, and its history. */
 final class ReportViews {
   static final Set<String> RESULTS = Set.of("applied", "unchanged", "rolled-back", "failed");
   static final int MAX_REPORT = 256 * 1024;
   /** A report and what its aliases expand to are at most {@link #MAX_REPORT}: an alias bomb is refused, not stored. */
   static final dev.roller.repo.parse.SafeYaml.Limits REPORT_LIMITS = dev.roller.repo.parse.SafeYaml.Limits.of(MAX_REPORT);
 
+  /** A host's clock this far ahead of the server's is named in its report ({@code clock_ahead}). */
+  static final java.time.Duration SKEW = java.time.Duration.ofMinutes(5);
+
   private final PackageStore store;
   private final Rollouts rollouts;
+  private final ReportHistory history;
+  private final Snapshots snapshots;
   private final Fleet fleet;
 
-  ReportViews(PackageStore store, Rollouts rollouts) {
+  ReportViews(PackageStore store, Rollouts rollouts, ReportHistory history, Snapshots snapshots, Fleet fleet) {
     this.store = store;
     this.rollouts = rollouts;
-    this.fleet = new Fleet(rollouts.reports());
+    this.history = history;
+    this.snapshots = snapshots;
+    this.fleet = fleet;
   }
 
   /**
@@ -89,6 +98,10 @@ final class ReportViews {
       throw new ApiException(503, "cannot read the reports: " + e.getMessage());
     }
     Instant now = Instant.now();
+    Instant time = time(body);
+    if (body.containsKey("generation") && !(body.get("generation") instanceof Integer g && g >= 0)) {
+      throw ApiException.badRequest("'generation' must be a whole number");
+    }
     Map<String, Object> kept = new LinkedHashMap<>();
     kept.put("host", host);
     kept.put("result", result);
@@ -103,15 +116,20 @@ final class ReportViews {
     }
     kept.put("verified", verified);
     kept.put("received_at", now.toString());
+    if (time != null && time.isAfter(now.plus(SKEW))) { // kept, not refused: a skewed clock loses no report
+      kept.put("clock_ahead", java.time.Duration.between(now, time).toSeconds() + " s (the host's clock is ahead of this server's)");
+    }
     boolean same = before != null && running != null && running.equals(before.running()) && before.runningSince() != null;
     kept.put("running_since", running == null ? null : (same ? before.runningSince() : now).toString());
     byte[] bytes = Render.render(kept, Render.Format.YAML);
+    String tag;
     try {
-      store.putReport(host, bytes);
+      tag = store.putReport(host, bytes);
     } catch (IOException e) {
       throw new ApiException(503, "cannot keep the report: " + e.getMessage());
     }
-    rollouts.reports().kept(host, kept);
+    rollouts.reports().kept(host, kept, tag);
+    history.trimLater(host);
     return Reply.document(201, s.commit(), Request.map("host", host, "kept", true));
   }
 
@@ -133,6 +151,68 @@ final class ReportViews {
           .replace("which is not trusted here (trust: in roll.yml)", "which is not that key") : "it has two signatures"));
     }
     return true;
+  }
+
+  /** The report's {@code time} (when the host sent it, by its clock), or null. */
+  private static Instant time(Map<?, ?> body) {
+    Object v = body.get("time");
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof java.util.Date d) {
+      return d.toInstant();
+    }
+    try {
+      return Instant.parse(String.valueOf(v));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw ApiException.badRequest("'time' must be a time such as 2026-12-02T10:00:00Z, got " + NameRule.quote(String.valueOf(v)));
+    }
+  }
+
+  /**
+   * {@code GET /hosts/{fqdn}/history}: the host's kept reports, newest first, each with what it
+   * tried and how it went, and who made the commit it tried, when and why (from git). A host gone
+   * from the repo keeps its history.
+   */
+  Reply history(Request r) {
+    String host = r.name("fqdn", NameRule.HOST);
+    Snapshot s = r.snapshot();
+    List<Report> reports;
+    try {
+      reports = history.of(host);
+    } catch (IOException e) {
+      throw new ApiException(503, "cannot read the history of " + host + ": " + e.getMessage());
+    }
+    if (reports.isEmpty() && !s.repo().hosts().containsKey(host)) {
+      throw ApiException.notFound("no host " + NameRule.quote(host) + " and no reports of one");
+    }
+    Map<String, Object> changes = new java.util.HashMap<>();
+    List<Map<String, Object>> out = new java.util.ArrayList<>();
+    for (Report report : reports) {
+      Map<String, Object> doc = report.document();
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("received_at", doc.get("received_at"));
+      for (String key : List.of("result", "commit", "generation", "time", "error", "running_commit", "verified", "clock_ahead")) {
+        if (doc.get(key) != null) {
+          entry.put(key, doc.get(key));
+        }
+      }
+      if (report.commit() != null) {
+        entry.put("change", changes.computeIfAbsent(report.commit(), this::change));
+      }
+      out.add(entry);
+    }
+    return Reply.document(s.commit(), Request.map("host", host, "kept", PackageStore.HISTORY, "reports", out));
+  }
+
+  /** Who made {@code commit}, when and why, or a note that this server's repository does not have it. */
+  private Object change(String commit) {
+    try {
+      return snapshots.history().commit(commit).<Object>map(c -> Request.map("author", c.author(), "time",
+          c.time().toString(), "subject", c.subject())).orElse("not in the repository");
+    } catch (dev.roller.repo.ConfigRepoException e) {
+      return "cannot read it: " + e.getMessage();
+    }
   }
 
   /** The value of {@code key}: absent, or {@code length} lowercase hex digits. */
@@ -161,92 +241,6 @@ final class ReportViews {
       doc.put("reported", status.report());
     }
     return Reply.document(s.commit(), doc);
-  }
-
-  /** {@code GET /}: every host by datacenter and hostclass with its state. Every value is escaped. */
-  Reply page(Request r) {
-    Snapshot s = r.snapshot();
-    Map<String, Map<String, List<String>>> byDatacenter = new TreeMap<>();
-    for (Host host : s.repo().hosts().values()) {
-      byDatacenter.computeIfAbsent(host.datacenter(), k -> new TreeMap<>())
-          .computeIfAbsent(host.hostclass(), k -> new java.util.ArrayList<>()).add(host.name());
-    }
-    StringBuilder html = new StringBuilder(4096);
-    html.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Roller fleet</title><style>")
-        .append("body{font-family:sans-serif;margin:2em}td,th{padding:2px 10px;text-align:left}")
-        .append(".bar{display:flex;width:300px;height:12px;background:#eee}.bar span{display:block;height:12px}")
-        .append(".bar .done{background:#1a7f37}.bar .pending{background:#54aeff}.bar .failed{background:#cf222e}")
-        .append(".bar .held{background:#d4a72c}.halted{color:#cf222e;font-weight:bold}")
-        .append(".in-sync{color:#1a7f37}.drifted{color:#9a6700}.failing{color:#cf222e}.never-reported{color:#6e7781}.report-unreadable{color:#cf222e}")
-        .append("</style></head><body>\n<h1>Roller fleet</h1>\n<p>commit <code>").append(Html.escape(s.commit()))
-        .append("</code>, ").append(s.repo().hosts().size()).append(" hosts</p>\n");
-    Map<Fleet.State, Integer> counts = new TreeMap<>();
-    StringBuilder tables = new StringBuilder();
-    for (var dc : byDatacenter.entrySet()) {
-      tables.append("<h2>").append(Html.escape(dc.getKey())).append("</h2>\n");
-      for (var hc : dc.getValue().entrySet()) {
-        tables.append("<h3>").append(Html.escape(hc.getKey())).append("</h3>\n<table>\n");
-        for (String host : hc.getValue()) {
-          Fleet.Status status = fleet.status(s, host);
-          counts.merge(status.state(), 1, Integer::sum);
-          String css = status.state().label.replace(' ', '-');
-          Object commit = status.report() == null ? "" : status.report().get("commit");
-          Object verified = status.report() == null ? null : status.report().get("verified");
-          tables.append("<tr><td>").append(Html.escape(host)).append("</td><td class=\"").append(css).append("\">")
-              .append(Html.escape(status.state().label)).append("</td><td><code>")
-              .append(Html.escape(commit == null ? "" : String.valueOf(commit))).append("</code></td><td>")
-              .append(verified == null ? "" : Boolean.TRUE.equals(verified) ? "verified" : "unverified").append("</td></tr>\n");
-        }
-        tables.append("</table>\n");
-      }
-    }
-    html.append("<p>");
-    counts.forEach((state, n) -> html.append(Html.escape(state.label)).append(": ").append(n).append(" &nbsp; "));
-    html.append("</p>\n");
-    rollouts(html, s);
-    html.append(tables).append("</body></html>\n");
-    byte[] bytes = html.toString().getBytes(StandardCharsets.UTF_8);
-    return new Reply(200, null, bytes, null, bytes.length, "text/html; charset=utf-8", s.commit());
-  }
-
-  /**
-   * A progress bar per hostclass whose rollout is declared or not complete: done, pending,
-   * failed and held hosts, the state and why.
-   */
-  private void rollouts(StringBuilder html, Snapshot s) {
-    StringBuilder rows = new StringBuilder();
-    for (String hc : s.repo().hostclasses().keySet()) {
-      Rollouts.HostclassRollout r;
-      try {
-        r = rollouts.of(s, hc);
-      } catch (IOException e) {
-        html.append("<p class=\"halted\">rollouts unknown: the reports cannot be read: ").append(Html.escape(e.getMessage()))
-            .append("</p>\n");
-        return;
-      }
-      int total = r.hosts().size();
-      if (!r.declared() && r.count(Rollouts.State.DONE) == total) {
-        continue;
-      }
-      rows.append("<tr><td>").append(Html.escape(hc)).append("</td><td><div class=\"bar\">");
-      for (Rollouts.State state : Rollouts.State.values()) {
-        int n = r.count(state);
-        if (n > 0) {
-          rows.append("<span class=\"").append(state.label).append("\" style=\"width:").append(100.0 * n / total)
-              .append("%\" title=\"").append(n).append(' ').append(state.label).append("\"></span>");
-        }
-      }
-      rows.append("</div></td><td>");
-      for (Rollouts.State state : Rollouts.State.values()) {
-        rows.append(state.label).append(' ').append(r.count(state)).append(state == Rollouts.State.HELD ? "" : ", ");
-      }
-      rows.append("</td><td>wave ").append(r.openWaves()).append(" of ").append(r.ends().size()).append("</td><td")
-          .append(r.halted() ? " class=\"halted\"" : "").append('>').append(Html.escape(r.state()))
-          .append(r.nextWave() == null ? "" : "; " + Html.escape(r.nextWave())).append("</td></tr>\n");
-    }
-    if (rows.length() > 0) {
-      html.append("<h2>Rollouts</h2>\n<table>\n").append(rows).append("</table>\n");
-    }
   }
 
   /** The report's body, which {@link Uploads} has received whole (at most {@link #MAX_REPORT} bytes). */

@@ -114,6 +114,16 @@ public final class Rollouts {
     return r;
   }
 
+  /** The digest of {@code host}'s spec at the commit of {@code s} (the host must be in it), resolved once per commit. */
+  public String target(Snapshot s, String host) {
+    return plan(s, s.repo().hosts().get(host).hostclass()).targets().get(host);
+  }
+
+  /** Resolves every host's target at the commit of {@code s}, hostclasses in parallel (a new commit's first fleet view). */
+  public void prepare(Snapshot s) {
+    s.repo().hostclasses().keySet().parallelStream().forEach(hc -> plan(s, hc));
+  }
+
   private Plan plan(Snapshot s, String hostclass) {
     String key = s.commit() + "/" + hostclass;
     synchronized (plans) {

@@ -39,14 +39,27 @@ public final class Snapshots {
     }
   };
 
+  /** With the default loader, a commit is loaded from the one served and the files that changed. */
+  private final long maxSpec;
+
   public Snapshots(RepoSource source, String branch) {
-    this(source, branch, ConfigRepo::load);
+    this(source, branch, ConfigRepo.DEFAULT_MAX_SPEC);
   }
 
+  /** Refusing commits that give a host a spec over {@code maxSpec} bytes. */
+  public Snapshots(RepoSource source, String branch, long maxSpec) {
+    this.source = source;
+    this.branch = branch;
+    this.loader = tree -> ConfigRepo.load(tree, maxSpec);
+    this.maxSpec = maxSpec;
+  }
+
+  /** With a test's stand-in {@code loader}: every commit is loaded whole. */
   public Snapshots(RepoSource source, String branch, Loader loader) {
     this.source = source;
     this.branch = branch;
     this.loader = loader;
+    this.maxSpec = -1;
   }
 
   private final Instant created = Instant.now();
@@ -217,7 +230,38 @@ public final class Snapshots {
     return source.git().resolve(rev);
   }
 
+  /**
+   * Loads {@code commit}: from the snapshot served and the files that changed when it can (a few
+   * changed files re-read, the rest reused: the same repo as a whole load, {@link
+   * ConfigRepo#update}), whole otherwise (the first commit, a test's loader, a change of the
+   * repo's shape).
+   */
   private Snapshot load(String commit) throws ConfigRepoException {
+    Snapshot base = current;
+    if (base != null && maxSpec >= 0) {
+      java.util.Optional<dev.roller.repo.source.RepoChanges> changes = source.git().changes(base.commit(), commit);
+      if (changes.isPresent()) {
+        return update(base, changes.get());
+      }
+    }
+    return loadWhole(commit);
+  }
+
+  private Snapshot update(Snapshot base, dev.roller.repo.source.RepoChanges changes) throws ConfigRepoException {
+    ConfigRepo repo = ConfigRepo.update(base.repo(), changes, maxSpec);
+    Map<String, byte[]> files = new HashMap<>(base.files());
+    changes.removed().forEach(files::remove);
+    for (RepoEntry entry : changes.changed()) {
+      if (entry.type() == RepoEntry.Type.FILE) {
+        files.put(entry.path(), entry.bytes());
+      } else {
+        files.remove(entry.path());
+      }
+    }
+    return new Snapshot(changes.commit(), repo, java.util.Collections.unmodifiableMap(files), Instant.now());
+  }
+
+  private Snapshot loadWhole(String commit) throws ConfigRepoException {
     RepoTree tree = source.git().read(commit);
     ConfigRepo repo;
     try {
