@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The fleet at 100,000 hosts (DESIGN §10), FleetIndexBench in config-server's test sources: the
+# generated 100,000-host repo, a report per host in an S3 bucket on S3Proxy (in-process), then a
+# config server started on it. Measures: start to index loaded (/health 200), heap after GC
+# (server and S3Proxy in one JVM), medians of 20 GET / and GET /fleet?state=failing, and 500
+# reports/s for 20 s (each kept in S3, with its history) with their p99, and a spec's p99 meanwhile.
+# Targets: index ready < 30 s; / and /fleet?state=failing < 100 ms; heap < 1 GiB; reports p99 < 100 ms.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+repo=$(repo_100k)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+(cd "$top" && mvn -o -q -B install -pl config-repo,packages,packages/stores -DskipTests >&2 \
+  && mvn -o -q -B -pl config-server test -Dtest=FleetIndexBench -Dsurefire.failIfNoSpecifiedTests=false \
+       -Dfleet.repo="$repo" -Dfleet.out="$work/out" >&2)
+get() { sed -n "s/^$1=//p" "$work/out"; }
+cat "$work/out" > "$out/fleet-100k.txt"
+verdict=$(awk -v r="$(get ready_ms)" -v p="$(get page_ms)" -v f="$(get failing_ms)" -v h="$(get heap_mb)" \
+  -v q="$(get report_p99_ms)" -v n="$(get reports)" -v t="$(get reports_ms)" \
+  'BEGIN { print (r < 30000 && p < 100 && f < 100 && h < 1024 && q < 100 && t < 22000) ? "PASS" : "FAIL" }')
+result "fleet-100k" "$(get hosts) hosts, reports in S3Proxy (seeded in $(get seed_ms) ms): index ready $(get ready_ms) ms after start; / $(get page_ms) ms, /fleet?state=failing $(get failing_ms) ms; heap $(get heap_mb) MiB; $(get reports) reports in $(get reports_ms) ms, p99 $(get report_p99_ms) ms; spec p99 meanwhile $(get spec_p99_ms) ms" \
+  "ready < 30 s; pages < 100 ms; heap < 1 GiB; 500 reports/s, p99 < 100 ms" "$verdict"

@@ -1,0 +1,159 @@
+package dev.roller.server;
+
+import dev.roller.pkg.store.S3ProxyServer;
+import dev.roller.pkg.store.S3Store;
+import dev.roller.server.snapshot.RepoSource;
+import dev.roller.server.snapshot.Snapshots;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bench/fleet-100k (not a test: surefire runs it only when named, -Dtest=FleetIndexBench): the
+ * repo at {@code fleet.repo} (the generated 100,000-host one), a report for every host in an S3
+ * bucket on S3Proxy, then a config server started on it: how long until its report index is
+ * loaded, its heap, {@code /} and {@code /fleet?state=failing} times, and 500 reports/s posted for
+ * 20 s (p99) while a spec is asked for in a loop (p99). Figures go to {@code fleet.out}.
+ */
+class FleetIndexBench {
+  @TempDir Path dir;
+
+  @Test
+  void run() throws Exception {
+    Path repo = Path.of(System.getProperty("fleet.repo"));
+    Path out = Path.of(System.getProperty("fleet.out", "fleet-100k.out"));
+    int rate = Integer.getInteger("fleet.rate", 500);
+    List<String> hosts;
+    try (var files = Files.list(repo.resolve("hosts"))) {
+      hosts = files.map(p -> p.getFileName().toString().replaceAll("\\.yml$", "")).sorted().toList();
+    }
+    StringBuilder figures = new StringBuilder("hosts=" + hosts.size() + "\n");
+    try (S3ProxyServer s3 = S3ProxyServer.start(Files.createDirectories(dir.resolve("s3")))) {
+      s3.createBucket("fleet");
+      S3Store seed = S3Store.create(s3.settings("fleet", "roller").withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(60)));
+      long seeding = System.nanoTime();
+      ExecutorService pool = Executors.newFixedThreadPool(32);
+      List<Future<?>> puts = new ArrayList<>();
+      for (int i = 0; i < hosts.size(); i++) {
+        String h = hosts.get(i);
+        String result = i % 100 == 0 ? "failed" : "applied";
+        byte[] kept = ("host: " + h + "\nresult: " + result + "\ncommit: " + "0".repeat(40) + "\ngeneration: 3\n"
+            + (result.equals("failed") ? "error: health check failed\n" : "") + "verified: false\n"
+            + "received_at: '2026-12-02T10:00:00Z'\n").getBytes(StandardCharsets.UTF_8);
+        puts.add(pool.submit(() -> seed.putReport(h, kept)));
+      }
+      for (Future<?> f : puts) {
+        f.get();
+      }
+      pool.shutdown();
+      figures.append("seed_ms=").append((System.nanoTime() - seeding) / 1_000_000).append('\n');
+
+      S3Store store = S3Store.create(s3.settings("fleet", "roller").withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(60)));
+      Snapshots snapshots = new Snapshots(RepoSource.open(repo.toString(), dir.resolve("cache")), "main");
+      long starting = System.nanoTime();
+      try (ConfigServerApp app = ConfigServerApp.start(snapshots, store, ServerFixture.TOKEN, dir.resolve("uploads"),
+          "127.0.0.1", 0, Duration.ofMinutes(10), ServerLimits.defaults())) {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String base = "http://127.0.0.1:" + app.port();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (get(client, base + "/health").statusCode() != 200 && System.nanoTime() < deadline) {
+          Thread.sleep(50); // measuring how long it takes: a poll, not a synchronisation
+        }
+        figures.append("ready_ms=").append((System.nanoTime() - starting) / 1_000_000).append('\n');
+        System.gc();
+        figures.append("heap_mb=").append(Runtime.getRuntime().totalMemory() / 1048576 - Runtime.getRuntime().freeMemory() / 1048576)
+            .append('\n');
+        for (String path : List.of("/", "/fleet?state=failing")) {
+          get(client, base + path); // the first after a commit works out the targets
+          List<Long> times = new ArrayList<>();
+          for (int i = 0; i < 20; i++) {
+            long t = System.nanoTime();
+            HttpResponse<String> r = get(client, base + path);
+            times.add((System.nanoTime() - t) / 1_000_000);
+            if (r.statusCode() != 200) {
+              throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
+            }
+          }
+          Collections.sort(times);
+          figures.append(path.equals("/") ? "page" : "failing").append("_ms=").append(times.get(10)).append('\n');
+        }
+
+        // Reports at `rate` a second for 20 s, open loop, while one spec is asked for in a loop.
+        String specHost = hosts.get(1);
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Long> specTimes = Collections.synchronizedList(new ArrayList<>());
+        Thread specs = new Thread(() -> {
+          while (running.get()) {
+            long t = System.nanoTime();
+            try {
+              get(client, base + "/hosts/" + specHost + "/spec");
+            } catch (Exception e) {
+              return;
+            }
+            specTimes.add((System.nanoTime() - t) / 1000);
+          }
+        });
+        specs.start();
+        ExecutorService senders = Executors.newFixedThreadPool(64);
+        List<Future<Long>> sent = new ArrayList<>();
+        int total = rate * 20;
+        long begin = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+          long due = begin + i * 1_000_000_000L / rate;
+          String h = hosts.get((i * 7919) % hosts.size());
+          sent.add(senders.submit(() -> {
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+              TimeUnit.NANOSECONDS.sleep(wait); // the schedule of an open-loop load
+            }
+            long t = System.nanoTime();
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/hosts/" + h + "/report"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"result\":\"failed\",\"error\":\"bench\"}"))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) {
+              throw new IllegalStateException("a report answered " + r.statusCode() + ": " + r.body());
+            }
+            return (System.nanoTime() - t) / 1000;
+          }));
+        }
+        List<Long> reportTimes = new ArrayList<>();
+        for (Future<Long> f : sent) {
+          reportTimes.add(f.get());
+        }
+        long took = (System.nanoTime() - begin) / 1_000_000;
+        running.set(false);
+        specs.join();
+        senders.shutdown();
+        Collections.sort(reportTimes);
+        List<Long> specSorted = new ArrayList<>(specTimes);
+        Collections.sort(specSorted);
+        figures.append("reports=").append(total).append("\nreports_ms=").append(took)
+            .append("\nreport_p99_ms=").append(reportTimes.get((int) (reportTimes.size() * 0.99)) / 1000.0)
+            .append("\nspec_p99_ms=").append(specSorted.get((int) (specSorted.size() * 0.99)) / 1000.0)
+            .append("\nspecs=").append(specSorted.size()).append('\n');
+        app.flushHistory();
+      }
+    }
+    Files.writeString(out, figures);
+  }
+
+  private static HttpResponse<String> get(HttpClient client, String url) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
