@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The fleet at 100,000 hosts (DESIGN §10), FleetIndexBench in config-server's test sources: the
-# generated 100,000-host repo, a report per host in an S3 bucket on S3Proxy (in-process), then a
+# generated 100,000-host repo, a report per host in an S3 bucket on S3Proxy (in-process, in-memory store), then a
 # config server started on it. Measures: start to index loaded (/health 200), heap after GC
 # (server and S3Proxy in one JVM), medians of 20 GET / and GET /fleet?state=failing, and 500
 # reports/s for 20 s (each kept in S3, with its history) with their p99, and a spec's p99 meanwhile.

@@ -155,17 +155,10 @@ final class ReportViews {
 
   /** The report's {@code time} (when the host sent it, by its clock), or null. */
   private static Instant time(Map<?, ?> body) {
-    Object v = body.get("time");
-    if (v == null) {
-      return null;
-    }
-    if (v instanceof java.util.Date d) {
-      return d.toInstant();
-    }
     try {
-      return Instant.parse(String.valueOf(v));
+      return Report.instant(body.get("time"));
     } catch (java.time.format.DateTimeParseException e) {
-      throw ApiException.badRequest("'time' must be a time such as 2026-12-02T10:00:00Z, got " + NameRule.quote(String.valueOf(v)));
+      throw ApiException.badRequest("'time' must be a time such as 2026-12-02T10:00:00Z, got " + NameRule.quote(String.valueOf(body.get("time"))));
     }
   }
 

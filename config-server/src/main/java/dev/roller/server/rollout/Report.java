@@ -77,17 +77,18 @@ public record Report(String host, String result, String commit, String tried, St
   }
 
   private static Instant time(Map<?, ?> doc, String key) {
-    Object v = doc.get(key);
-    if (v == null) {
-      return null;
-    }
-    if (v instanceof java.util.Date date) {
-      return date.toInstant();
-    }
     try {
-      return Instant.parse(String.valueOf(v));
+      return instant(doc.get(key));
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("'" + key + "' is not a time");
     }
+  }
+
+  /** A time as a report holds it (text such as {@code 2026-12-02T10:00:00Z}, or a YAML timestamp), or null. */
+  public static Instant instant(Object v) {
+    if (v == null) {
+      return null;
+    }
+    return v instanceof java.util.Date date ? date.toInstant() : Instant.parse(String.valueOf(v));
   }
 }
