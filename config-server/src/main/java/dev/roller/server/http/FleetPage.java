@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -38,14 +37,14 @@ final class FleetPage {
 
   private final Fleet fleet;
   private final Rollouts rollouts;
-  private final ReportHistory history;
   private final Snapshots snapshots;
+  private final HostPage hostPage;
 
   FleetPage(Fleet fleet, Rollouts rollouts, ReportHistory history, Snapshots snapshots) {
     this.fleet = fleet;
     this.rollouts = rollouts;
-    this.history = history;
     this.snapshots = snapshots;
+    this.hostPage = new HostPage(this, fleet, rollouts, history, snapshots);
   }
 
   /** What a request selects: any filter may be null; {@code page} counts from 1. */
@@ -162,7 +161,7 @@ final class FleetPage {
       }
       head(html, host + " - Roller fleet");
       banners(html, s, null);
-      hostPage(html, s, s.repo().hosts().get(host));
+      hostPage.render(html, s, s.repo().hosts().get(host));
     } else {
       Fleet.Summary summary = fleet.summary(s);
       boolean filtered = r.query("state") != null || r.query("hostclass") != null || r.query("datacenter") != null;
@@ -258,7 +257,7 @@ final class FleetPage {
     }
   }
 
-  private Rollouts.HostclassRollout rollout(Snapshot s, String hc) {
+  Rollouts.HostclassRollout rollout(Snapshot s, String hc) {
     try {
       return rollouts.of(s, hc);
     } catch (IOException e) {
@@ -417,7 +416,7 @@ final class FleetPage {
     html.append("</nav>\n");
   }
 
-  private static void links(StringBuilder html, Snapshot s, String host, Report rep) {
+  static void links(StringBuilder html, Snapshot s, String host, Report rep) {
     String base = "/hosts/" + host;
     html.append("<a href=\"").append(Html.escape(base + "/spec")).append("\">spec</a> <a href=\"")
         .append(Html.escape(base + "/status")).append("\">status</a> <a href=\"").append(Html.escape(base + "/history"))
@@ -428,82 +427,8 @@ final class FleetPage {
     }
   }
 
-  /** One host: where it stands, what the rollout says of it, its last report and its history. */
-  private void hostPage(StringBuilder html, Snapshot s, Host host) {
-    Fleet.Status status = fleet.status(s, host.name());
-    Report rep = rollouts.reports().standing().loaded() ? report(host.name()) : null;
-    html.append("<nav aria-label=\"where\"><a href=\"/\">fleet</a> &rsaquo; datacenter <a href=\"")
-        .append(Html.escape("/?datacenter=" + enc(host.datacenter()))).append("\">").append(Html.escape(host.datacenter()))
-        .append("</a> &rsaquo; hostclass <a href=\"").append(Html.escape("/?hostclass=" + enc(host.hostclass()))).append("\">")
-        .append(Html.escape(host.hostclass())).append("</a></nav>\n<h2>").append(Html.escape(host.name()))
-        .append(" <span class=\"s-").append(status.state().slug()).append("\">").append(Html.escape(status.state().label))
-        .append("</span></h2>\n<table>");
-    row(html, "wants", "spec " + status.desiredDigest() + " at " + s.commit());
-    Rollouts.HostclassRollout r = rollout(s, host.hostclass());
-    if (r != null && r.byHost().get(host.name()) != null) {
-      Rollouts.HostRollout place = r.byHost().get(host.name());
-      row(html, "rollout", "wave " + place.wave() + " of " + r.ends().size() + ", " + place.state().label + ": " + place.why());
-    }
-    if (rep != null) {
-      Map<String, Object> doc = rep.document();
-      for (String key : List.of("result", "generation", "commit", "running_commit", "received_at", "time", "verified",
-          "clock_ahead", "error")) {
-        if (doc.get(key) != null) {
-          row(html, key.replace('_', ' '), String.valueOf(doc.get(key)));
-        }
-      }
-    }
-    html.append("<tr><th>see</th><td>");
-    links(html, s, host.name(), rep);
-    html.append("</td></tr></table>\n<h2>History</h2>\n");
-    List<Report> past;
-    try {
-      past = history.of(host.name());
-    } catch (IOException e) {
-      html.append("<p class=\"banner degraded\">the history cannot be read: ").append(Html.escape(e.getMessage())).append("</p>\n");
-      return;
-    }
-    if (past.isEmpty()) {
-      html.append("<p>no reports yet</p>\n");
-      return;
-    }
-    html.append("<table class=\"hosts\"><tr><th>received</th><th>result</th><th>generation</th><th>commit</th><th>change</th>")
-        .append("<th>failure</th></tr>\n");
-    Map<String, String> changes = new LinkedHashMap<>();
-    for (Report p : past) {
-      Map<String, Object> doc = p.document();
-      String change = p.commit() == null ? "" : changes.computeIfAbsent(p.commit(), this::change);
-      html.append("<tr><td>").append(text(doc.get("received_at"))).append("</td><td>").append(text(doc.get("result")))
-          .append("</td><td>").append(text(doc.get("generation"))).append("</td><td><code>")
-          .append(Html.escape(shortCommit(doc.get("commit")))).append("</code></td><td>").append(Html.escape(change))
-          .append("</td><td class=\"reason\">").append(Html.escape(reason(p))).append("</td></tr>\n");
-    }
-    html.append("</table>\n");
-  }
-
-  private Report report(String host) {
-    try {
-      return rollouts.reports().get(host).orElse(null);
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private String change(String commit) {
-    try {
-      return snapshots.history().commit(commit).map(c -> c.subject() + " (" + c.author() + ", " + time(c.time()) + ")")
-          .orElse("not in the repository");
-    } catch (dev.roller.repo.ConfigRepoException e) {
-      return "";
-    }
-  }
-
-  private static void row(StringBuilder html, String key, String value) {
-    html.append("<tr><th>").append(Html.escape(key)).append("</th><td>").append(Html.escape(value)).append("</td></tr>");
-  }
-
   /** Why a host is failing, as its report says (or why the report cannot be read). */
-  private static String reason(Report rep) {
+  static String reason(Report rep) {
     if (rep == null) {
       return "";
     }
@@ -529,20 +454,20 @@ final class FleetPage {
         + "\">" + ago + "</time>";
   }
 
-  private static String time(Instant at) {
+  static String time(Instant at) {
     return Html.escape(at.truncatedTo(ChronoUnit.SECONDS).toString());
   }
 
-  private static String text(Object v) {
+  static String text(Object v) {
     return v == null ? "" : Html.escape(String.valueOf(v));
   }
 
-  private static String shortCommit(Object commit) {
+  static String shortCommit(Object commit) {
     String c = commit == null ? "" : String.valueOf(commit);
     return c.length() > 12 ? c.substring(0, 12) : c;
   }
 
-  private static String enc(String value) {
+  static String enc(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 }
