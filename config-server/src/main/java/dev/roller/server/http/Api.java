@@ -269,19 +269,22 @@ public final class Api implements AutoCloseable {
     }
   }
 
+  /** The format asked for, or null when the request names none we make (the slow path says so). */
+  private Render.Format formatOf(HttpServerExchange exchange) {
+    try {
+      return new Request(exchange, snapshots).format();
+    } catch (ApiException e) {
+      return null;
+    }
+  }
+
   /** Sends a cached answer from the I/O thread; anything else goes on to {@code slow}. */
   private HttpHandler cached(HttpHandler slow) {
     return exchange -> {
       Snapshot current = snapshots.current();
       if (current != null && !exchange.getQueryParameters().containsKey("rev")) {
-        Render.Format format;
-        try {
-          format = new Request(exchange, snapshots).format();
-        } catch (ApiException e) {
-          slow.handleRequest(exchange);
-          return;
-        }
-        ResponseCache.Entry hit = cache.get(current.commit(), cacheKey(exchange, format));
+        Render.Format format = formatOf(exchange);
+        ResponseCache.Entry hit = format == null ? null : cache.get(current.commit(), cacheKey(exchange, format));
         if (hit != null) {
           Responses.sendKept(exchange, current.commit(), hit);
           return;
@@ -304,14 +307,8 @@ public final class Api implements AutoCloseable {
         slow.handleRequest(exchange);
         return;
       }
-      Render.Format format;
-      try {
-        format = new Request(exchange, snapshots).format();
-      } catch (ApiException e) {
-        slow.handleRequest(exchange);
-        return;
-      }
-      String key = specs.answerKey(current, q.get("fqdn").getFirst(), format);
+      Render.Format format = formatOf(exchange);
+      String key = format == null ? null : specs.answerKey(current, q.get("fqdn").getFirst(), format);
       ResponseCache.Entry hit = key == null ? null : cache.get(current.commit(), key);
       if (hit == null || System.nanoTime() - hit.made() > MAX_SPEC_AGE_NANOS) {
         slow.handleRequest(exchange);
