@@ -1,6 +1,7 @@
 package dev.roller.foreman;
 
 
+import dev.roller.repo.Needs;
 import dev.roller.foreman.cli.Foreman;
 import dev.roller.pkg.store.FilesystemStore;
 import dev.roller.repo.TestRepo;

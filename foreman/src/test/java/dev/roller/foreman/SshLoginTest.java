@@ -1,5 +1,6 @@
 package dev.roller.foreman;
 
+import dev.roller.repo.Needs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

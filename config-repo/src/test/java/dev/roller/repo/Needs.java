@@ -1,4 +1,4 @@
-package dev.roller.server;
+package dev.roller.repo;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * not met is skipped; under CI ({@code CI=true}, where .ci/run installs everything) it fails, so a
  * missing install step can never pass as green.
  */
-final class Needs {
+public final class Needs {
   private Needs() {}
 
-  static void require(boolean met, String what) {
+  public static void require(boolean met, String what) {
     if ("true".equals(System.getenv("CI"))) {
       assertTrue(met, "CI must provide: " + what);
     } else {
