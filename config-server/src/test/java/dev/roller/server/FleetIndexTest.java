@@ -115,19 +115,28 @@ class FleetIndexTest {
   void everyReportIsKeptAndTheHistoryIsTrimmedToTheLast50() throws Exception {
     ServerFixture a = server("a", Duration.ofHours(1));
     ServerFixture b = server("b", Duration.ofHours(1));
-    for (int g = 1; g <= 55; g++) {
+    for (int g = 1; g <= 60; g++) {
       assertEquals(201, report(g % 2 == 0 ? a : b, host(7), failed(g)).statusCode());
     }
     a.app.flushHistory();
     b.app.flushHistory();
-    assertEquals(50, store().history(host(7), 1000).size(), "the 5 oldest are removed from the bucket");
+    assertEquals(50, store().history(host(7), 1000).size(), "the 10 oldest are removed from the bucket (at the 60th)");
+    for (int g = 61; g <= 65; g++) {
+      assertEquals(201, report(g % 2 == 0 ? a : b, host(7), failed(g)).statusCode());
+    }
+    a.app.flushHistory();
+    b.app.flushHistory();
+    assertEquals(55, store().history(host(7), 1000).size(), "trimmed every 10th report, not at each one");
 
     HttpResponse<String> history = a.get("/hosts/" + host(7) + "/history");
     assertEquals(200, history.statusCode(), history.body());
     List<?> reports = (List<?>) ((Map<?, ?>) new org.yaml.snakeyaml.Yaml().load(history.body())).get("reports");
     assertEquals(50, reports.size());
-    assertEquals(55, ((Map<?, ?>) reports.get(0)).get("generation"), "newest first");
-    assertEquals(6, ((Map<?, ?>) reports.get(49)).get("generation"));
+    assertEquals(65, ((Map<?, ?>) reports.get(0)).get("generation"), "newest first, the newest 50");
+    assertEquals(16, ((Map<?, ?>) reports.get(49)).get("generation"));
+    // Counted from the host's report before as the receiving server knows it: B got the 33 odd
+    // ones and, polling hourly here, never saw A's (a trim every 10th of its own still holds).
+    assertEquals(33, ((Map<?, ?>) reports.get(0)).get("report_number"));
     Map<?, ?> newest = (Map<?, ?>) reports.get(0);
     assertEquals(commit, newest.get("commit"));
     assertEquals("failed", newest.get("result"));

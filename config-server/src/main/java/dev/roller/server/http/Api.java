@@ -361,6 +361,12 @@ public final class Api implements AutoCloseable {
     if (index.stale() != null) {
       reportsDoc.put("stale", index.stale());
     }
+    if (index.lastRefresh() != null) {
+      reportsDoc.put("last_refresh", index.lastRefresh());
+    }
+    if (index.compacted() != null) {
+      reportsDoc.put("compacted", index.compacted());
+    }
     if (reportHistory.lastError() != null) {
       reportsDoc.put("history_error", reportHistory.lastError());
     }

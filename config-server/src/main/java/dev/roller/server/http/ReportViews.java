@@ -82,7 +82,7 @@ final class ReportViews {
     } else if (specDigest != null && !specDigest.equals(tried)) {
       throw ApiException.badRequest("the report's 'spec' has digest " + specDigest + " but 'tried' says " + tried);
     }
-    String target = s.repo().spec(host).orElseThrow().digest();
+    String target = rollouts.target(s, host); // resolved once per commit, not per report
     if (s.commit().equals(commit) && tried != null && !tried.equals(target)) {
       throw new ApiException(422, "the report says " + host + " tried spec " + tried + " at " + commit
           + ", but that commit gives it " + target);
@@ -121,6 +121,8 @@ final class ReportViews {
     }
     boolean same = before != null && running != null && running.equals(before.running()) && before.runningSince() != null;
     kept.put("running_since", running == null ? null : (same ? before.runningSince() : now).toString());
+    int number = (before != null && before.document().get("report_number") instanceof Integer n && n > 0 ? n : 0) + 1;
+    kept.put("report_number", number);
     byte[] bytes = Render.render(kept, Render.Format.YAML);
     String tag;
     try {
@@ -129,7 +131,9 @@ final class ReportViews {
       throw new ApiException(503, "cannot keep the report: " + e.getMessage());
     }
     rollouts.reports().kept(host, kept, tag);
-    history.trimLater(host);
+    if (number % ReportHistory.TRIM_EVERY == 0) {
+      history.trimLater(host);
+    }
     return Reply.document(201, s.commit(), Request.map("host", host, "kept", true));
   }
 
@@ -185,7 +189,8 @@ final class ReportViews {
       Map<String, Object> doc = report.document();
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("received_at", doc.get("received_at"));
-      for (String key : List.of("result", "commit", "generation", "time", "error", "running_commit", "verified", "clock_ahead")) {
+      for (String key : List.of("report_number", "result", "commit", "generation", "time", "error", "running_commit", "verified",
+          "clock_ahead")) {
         if (doc.get(key) != null) {
           entry.put(key, doc.get(key));
         }

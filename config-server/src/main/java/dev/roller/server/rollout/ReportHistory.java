@@ -17,13 +17,18 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Every host's last reports (DESIGN §10), kept in the store beside the latest ({@link
- * PackageStore#history}): read newest first, and trimmed to {@link PackageStore#HISTORY} after
- * each report, on a thread of its own, so a report's answer never waits on the trim. Trims asked
+ * PackageStore#history}): read newest first (at most {@code keep}), and trimmed to {@code keep}
+ * every {@link #TRIM_EVERY}th report of a host (its {@code report_number}, which the server counts
+ * from the report before), on a thread of its own, so a report's answer never waits on the trim
+ * and a report costs its two puts, not a listing too: the store holds from {@code keep} to
+ * {@code keep + TRIM_EVERY - 1} of a host's reports, the history shows the newest {@code keep}. Trims asked
  * for while one is waiting are one trim; past {@link #MAX_PENDING} hosts waiting, a trim is left
  * to the host's next report (its history is a few reports longer meanwhile, never lost).
  */
 public final class ReportHistory implements AutoCloseable {
   static final int MAX_PENDING = 10_000;
+  /** A host's history is trimmed at every report whose number is a multiple of this. */
+  public static final int TRIM_EVERY = 10;
 
   private final PackageStore store;
   private final SafeYaml.Limits limits;

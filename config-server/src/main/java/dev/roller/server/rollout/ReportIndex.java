@@ -1,7 +1,17 @@
 package dev.roller.server.rollout;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roller.pkg.store.PackageStore;
+import dev.roller.pkg.store.StoreKeys;
+import dev.roller.repo.model.NameRule;
 import dev.roller.repo.parse.SafeYaml;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,6 +31,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Every host's latest report, held in memory (DESIGN §10): loaded from the store at start, kept
@@ -30,18 +42,36 @@ import java.util.concurrent.atomic.AtomicLong;
  * loaded once, asking it waits for the load (at most {@link #LOAD_WAIT}), then is an {@link
  * IOException}: a decision made on reports that were not read would admit hosts that must be held.
  * A listing or read that fails keeps what the index had, and {@link #stale} says why.
+ *
+ * <p>So that a start costs one listing and the reads of what changed, not one read per host, the
+ * index is kept compacted in the store too ({@link PackageStore#reportIndex}: every report with
+ * its tag, one gzipped JSON object): the first refresh starts from it, and after a refresh that
+ * changed something the index writes it again, at most every {@code compactEvery} (and once soon
+ * after a start). Servers sharing a store each write it; whichever wrote last, an entry whose tag
+ * no longer matches the listing is read again, so an old one costs reads, never a wrong answer.
  */
 public final class ReportIndex implements AutoCloseable {
   /** Reports read from the store at once. */
   static final int READERS = 32;
   /** How long a question asked before the first load waits for it. */
   static final Duration LOAD_WAIT = Duration.ofSeconds(20);
+  /** How often, by default, the compacted index is written (when something changed). */
+  public static final Duration COMPACT_EVERY = Duration.ofMinutes(5);
+  /** What the compacted index says it is. */
+  static final String FORMAT = "roller-report-index/1";
+  /** The most the compacted index may be, gzipped and expanded (100,000 reports are about 10 and 60 MiB). */
+  static final long MAX_COMPACTED = 256L << 20;
+  static final int MAX_EXPANDED = 1 << 30;
+
+  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxDocumentLength(MAX_EXPANDED).build()).build());
 
   /** A report and its store tag (null: kept here, not listed since); {@code kept}: when, by {@link System#nanoTime}. */
   private record Held(String tag, Report report, long kept) {}
 
   /** Where the index stands: hosts held, whether loaded, when it last matched the store, and why it may not now. */
-  public record Standing(int hosts, boolean loaded, int loading, int toLoad, Instant refreshedAt, String stale) {}
+  public record Standing(int hosts, boolean loaded, int loading, int toLoad, Instant refreshedAt, String stale,
+      String compacted, String lastRefresh) {}
 
   private final PackageStore store;
   private final SafeYaml.Limits limits;
@@ -53,10 +83,29 @@ public final class ReportIndex implements AutoCloseable {
   private volatile int toRead;
   private volatile Instant refreshedAt;
   private volatile String stale;
+  private final Duration compactEvery;
+  /** Reports changed since the compacted index last matched this one. */
+  private final AtomicInteger uncompacted = new AtomicInteger();
+  private boolean seeded;
+  private long compactedAt;
+  /** How the first refresh began (from the compacted index or not), and how the last write of it went. */
+  private volatile String seededFrom;
+  /** What the last refresh listed and read, and how long each took. */
+  private volatile String lastRefresh;
+  /** The hosts of the last {@link #LOG} changes: slot {@code v % LOG} holds the host of change {@code v}. */
+  static final int LOG = 8192;
+  private final String[] changedHost = new String[LOG];
+  private final long[] changedAt = new long[LOG];
+  private volatile String written;
 
   public ReportIndex(PackageStore store, SafeYaml.Limits limits) {
+    this(store, limits, COMPACT_EVERY);
+  }
+
+  public ReportIndex(PackageStore store, SafeYaml.Limits limits, Duration compactEvery) {
     this.store = store;
     this.limits = limits;
+    this.compactEvery = compactEvery;
     this.readers = Executors.newFixedThreadPool(READERS, r -> {
       Thread t = new Thread(r, "report-reader");
       t.setDaemon(true);
@@ -126,7 +175,8 @@ public final class ReportIndex implements AutoCloseable {
 
   /** Where the index stands now. */
   public Standing standing() {
-    return new Standing(byHost.size(), loaded(), read.get(), toRead, refreshedAt, stale);
+    return new Standing(byHost.size(), loaded(), read.get(), toRead, refreshedAt, stale,
+        written == null ? seededFrom : seededFrom + "; " + written, lastRefresh);
   }
 
   /** Bumped whenever a report changes: what was decided on the reports before may be stale. */
@@ -140,7 +190,8 @@ public final class ReportIndex implements AutoCloseable {
    */
   public void kept(String host, Map<?, ?> doc, String tag) {
     byHost.put(host, new Held(tag, Report.of(host, doc), System.nanoTime()));
-    version.incrementAndGet();
+    changed(host);
+    uncompacted.incrementAndGet();
   }
 
   /**
@@ -149,6 +200,10 @@ public final class ReportIndex implements AutoCloseable {
    * is thrown; the next refresh reads what is still missing.
    */
   public synchronized void refresh() throws IOException {
+    if (!seeded) {
+      seeded = true;
+      seed();
+    }
     long listed = System.nanoTime();
     Map<String, String> tags;
     try {
@@ -156,6 +211,8 @@ public final class ReportIndex implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw stale("cannot list the reports in the store: " + e.getMessage(), e);
     }
+    long listMillis = (System.nanoTime() - listed) / 1_000_000;
+    long reading = System.nanoTime();
     List<Map.Entry<String, String>> changed = new ArrayList<>();
     for (Map.Entry<String, String> e : tags.entrySet()) {
       Held held = byHost.get(e.getKey());
@@ -184,25 +241,158 @@ public final class ReportIndex implements AutoCloseable {
         throw stale("interrupted while reading the reports", e);
       }
     }
-    boolean removed = false;
     Set<String> gone = new HashSet<>(byHost.keySet());
     gone.removeAll(tags.keySet());
     for (String host : gone) {
       Held held = byHost.get(host);
       if (held != null && held.kept() < listed) { // one kept here after the listing began is not gone
         byHost.remove(host);
-        removed = true;
+        changed(host);
+        uncompacted.incrementAndGet();
       }
     }
-    if (!changed.isEmpty() || removed) {
-      version.incrementAndGet();
-    }
+    lastRefresh = "listed " + tags.size() + " reports in " + listMillis + " ms, read the " + changed.size()
+        + " changed in " + (System.nanoTime() - reading) / 1_000_000 + " ms";
     if (failure != null) {
       throw stale("cannot read every report in the store (" + read.get() + " of " + changed.size() + " read): " + failure, null);
     }
     stale = null;
     refreshedAt = Instant.now();
     firstLoad.countDown();
+    if (uncompacted.get() > 0 && (compactedAt == 0 || System.nanoTime() - compactedAt >= compactEvery.toNanos())) {
+      compact();
+    }
+  }
+
+  /** Starts from the compacted index in the store, if there is one; one that cannot be read is only said. */
+  private void seed() {
+    try {
+      Optional<byte[]> bytes = store.reportIndex(MAX_COMPACTED);
+      if (bytes.isEmpty()) {
+        seededFrom = "no " + StoreKeys.REPORT_INDEX + " in the store yet";
+        return;
+      }
+      long started = System.nanoTime();
+      int seededHosts = read(bytes.get());
+      everythingChanged();
+      seededFrom = "started from " + StoreKeys.REPORT_INDEX + " (" + seededHosts + " reports, read in "
+          + (System.nanoTime() - started) / 1_000_000 + " ms)";
+    } catch (IOException | RuntimeException e) {
+      seededFrom = "cannot read " + StoreKeys.REPORT_INDEX + ", every report is read instead: " + e.getMessage();
+    }
+  }
+
+  /** Adds the compacted index's reports (those not kept here meanwhile); returns how many it held. */
+  private int read(byte[] gzipped) throws IOException {
+    int n = 0;
+    try (JsonParser p = JSON.createParser(new GZIPInputStream(new ByteArrayInputStream(gzipped), 1 << 16))) {
+      expect(p.nextToken(), JsonToken.START_OBJECT);
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (field.equals("format")) {
+          if (!FORMAT.equals(p.getValueAsString())) {
+            throw new IOException("its format is " + p.getText() + ", not " + FORMAT);
+          }
+        } else if (field.equals("reports")) {
+          expect(value, JsonToken.START_ARRAY);
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            Map<?, ?> entry = p.readValueAs(Map.class);
+            if (!(entry.get("host") instanceof String host) || !NameRule.HOST.matches(host)
+                || !(entry.get("tag") instanceof String tag) || !(entry.get("report") instanceof Map<?, ?> doc)) {
+              throw new IOException("entry " + (n + 1) + " is not a host, a tag and a report");
+            }
+            byHost.putIfAbsent(host, new Held(tag, Report.of(host, doc), Long.MIN_VALUE));
+            n++;
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+    return n;
+  }
+
+  private static void expect(JsonToken got, JsonToken want) throws IOException {
+    if (got != want) {
+      throw new IOException("expected " + want + ", found " + got);
+    }
+  }
+
+  /** A new version, for a change to {@code host}'s report. */
+  private void changed(String host) {
+    synchronized (changedAt) {
+      long v = version.incrementAndGet();
+      int slot = (int) (v % LOG);
+      changedHost[slot] = host;
+      changedAt[slot] = v;
+    }
+  }
+
+  /** A new version past every one the change log holds: whatever was worked out before is stale. */
+  private void everythingChanged() {
+    synchronized (changedAt) {
+      version.addAndGet(LOG + 1);
+    }
+  }
+
+  /**
+   * The hosts whose reports changed after {@link #version} {@code since}, or empty when the index
+   * no longer knows (more than {@link #LOG} changes since, or a change to everything): what was
+   * decided at {@code since} still holds for every host not in the set.
+   */
+  public Optional<Set<String>> changedSince(long since) {
+    synchronized (changedAt) {
+      long now = version.get();
+      if (now - since > LOG || since > now) {
+        return Optional.empty();
+      }
+      Set<String> out = new HashSet<>();
+      for (long v = since + 1; v <= now; v++) {
+        int slot = (int) (v % LOG);
+        if (changedAt[slot] != v) {
+          return Optional.empty();
+        }
+        out.add(changedHost[slot]);
+      }
+      return Optional.of(out);
+    }
+  }
+
+  /** Writes every report held, with its tag, as the store's compacted index. */
+  void compact() {
+    int changes = uncompacted.getAndSet(0);
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
+      int n = 0;
+      try (JsonGenerator g = JSON.createGenerator(new GZIPOutputStream(out, 1 << 16))) {
+        g.writeStartObject();
+        g.writeStringField("format", FORMAT);
+        g.writeStringField("written_at", Instant.now().toString());
+        g.writeArrayFieldStart("reports");
+        for (Map.Entry<String, Held> e : byHost.entrySet()) {
+          Held held = e.getValue();
+          if (held.tag() == null || held.report().problem() != null) {
+            continue; // read again from the store: its tag is not known, or what it holds could not be read
+          }
+          g.writeStartObject();
+          g.writeStringField("host", e.getKey());
+          g.writeStringField("tag", held.tag());
+          g.writeObjectField("report", held.report().document());
+          g.writeEndObject();
+          n++;
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      store.putReportIndex(out.toByteArray());
+      compactedAt = System.nanoTime();
+      written = "wrote " + StoreKeys.REPORT_INDEX + " at " + Instant.now() + " (" + n + " reports, " + out.size() + " bytes)";
+    } catch (IOException | RuntimeException e) {
+      uncompacted.addAndGet(changes);
+      compactedAt = System.nanoTime(); // tried: the next try waits its turn
+      written = "cannot write " + StoreKeys.REPORT_INDEX + ": " + e.getMessage();
+    }
   }
 
   private IOException stale(String why, Throwable cause) {
@@ -226,7 +416,9 @@ public final class ReportIndex implements AutoCloseable {
     Held fresh = new Held(tag, report, reading);
     // One kept here while this was being read is newer than what was read: it stays.
     byHost.compute(host, (h, now) -> now != null && now.kept() > reading ? now : fresh);
+    changed(host);
     read.incrementAndGet();
+    uncompacted.incrementAndGet();
   }
 
   @Override

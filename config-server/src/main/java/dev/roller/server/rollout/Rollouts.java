@@ -99,8 +99,19 @@ public final class Rollouts {
     long version = reports.version();
     synchronized (evaluated) {
       Evaluated e = evaluated.get(key);
-      if (e != null && e.reports() == version && now.isBefore(e.validUntil())) {
-        return e.rollout();
+      if (e != null && now.isBefore(e.validUntil())) {
+        if (e.reports() == version) {
+          return e.rollout();
+        }
+        // Reports of other hostclasses' hosts came in since: this one's rollout is as it was.
+        java.util.Optional<java.util.Set<String>> changed = reports.changedSince(e.reports());
+        if (changed.isPresent() && changed.get().stream().noneMatch(h -> {
+          dev.roller.repo.model.Host host = s.repo().hosts().get(h);
+          return host != null && host.hostclass().equals(hostclass);
+        })) {
+          evaluated.put(key, new Evaluated(version, e.validUntil(), e.rollout()));
+          return e.rollout();
+        }
       }
     }
     HostclassRollout r = evaluate(s, hostclass, plan(s, hostclass), now);

@@ -181,6 +181,16 @@ public final class CachingStore implements PackageStore {
   }
 
   @Override
+  public Optional<byte[]> reportIndex(long max) throws IOException {
+    return remote.reportIndex(max);
+  }
+
+  @Override
+  public void putReportIndex(byte[] index) throws IOException {
+    remote.putReportIndex(index);
+  }
+
+  @Override
   public List<byte[]> history(String host, int limit) throws IOException {
     return remote.history(host, limit);
   }

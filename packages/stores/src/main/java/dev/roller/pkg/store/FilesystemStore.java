@@ -201,6 +201,27 @@ public final class FilesystemStore implements PackageStore {
   }
 
   @Override
+  public Optional<byte[]> reportIndex(long max) throws IOException {
+    Path file = root.resolve(StoreKeys.REPORT_INDEX);
+    try {
+      long size = Files.size(file);
+      if (size > max) {
+        throw new IOException(file + " is " + size + " bytes, more than the " + max + " a report index may be");
+      }
+      return Optional.of(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void putReportIndex(byte[] index) throws IOException {
+    Path file = root.resolve(StoreKeys.REPORT_INDEX);
+    Files.createDirectories(file.getParent());
+    writeAtomically(file, index);
+  }
+
+  @Override
   public List<byte[]> history(String host, int limit) throws IOException {
     List<byte[]> out = new ArrayList<>();
     List<Path> entries = historyEntries(host);

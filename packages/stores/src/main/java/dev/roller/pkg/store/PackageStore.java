@@ -77,6 +77,18 @@ public interface PackageStore {
     return Optional.empty();
   }
 
+  /**
+   * The compacted report index a config server last wrote ({@code index/reports.json.gz}: every
+   * host's latest report with its {@link #reportTags tag}), or empty; at most {@code max} bytes,
+   * more is an error. A server starting reads it, then only the reports whose tag changed since.
+   */
+  default Optional<byte[]> reportIndex(long max) throws IOException {
+    return Optional.empty();
+  }
+
+  /** Replaces the compacted report index, whole (readers see the old one or the new). */
+  default void putReportIndex(byte[] index) throws IOException {}
+
   /** {@code host}'s latest report, or empty. */
   Optional<byte[]> report(String host) throws IOException;
 

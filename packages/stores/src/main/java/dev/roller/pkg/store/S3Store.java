@@ -229,6 +229,37 @@ public final class S3Store implements PackageStore, AutoCloseable {
   }
 
   @Override
+  public Optional<byte[]> reportIndex(long max) throws IOException {
+    String key = settings.prefix() + StoreKeys.REPORT_INDEX;
+    try (var in = s3.getObject(b -> b.bucket(settings.bucket()).key(key))) {
+      Long size = in.response().contentLength();
+      if (size != null && size > max) {
+        throw new IOException(settings.describe() + ": " + key + " is " + size + " bytes, more than the " + max
+            + " a report index may be");
+      }
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+      if (bytes.length > max) {
+        throw new IOException(settings.describe() + ": " + key + " is more than the " + max + " bytes a report index may be");
+      }
+      return Optional.of(bytes);
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw failure("get the report index", e);
+    }
+  }
+
+  @Override
+  public void putReportIndex(byte[] index) throws IOException {
+    try {
+      s3.putObject(b -> b.bucket(settings.bucket()).key(settings.prefix() + StoreKeys.REPORT_INDEX)
+          .contentType("application/gzip"), RequestBody.fromBytes(index));
+    } catch (SdkException e) {
+      throw failure("put the report index", e);
+    }
+  }
+
+  @Override
   public List<byte[]> history(String host, int limit) throws IOException {
     List<byte[]> out = new ArrayList<>();
     List<String> keys = historyKeys(host);

@@ -33,6 +33,9 @@ public final class StoreKeys {
     return NameRule.HOST.matches(host) ? host : null;
   }
 
+  /** Every host's latest report and its tag, in one object (see {@link PackageStore#reportIndex}). */
+  public static final String REPORT_INDEX = "index/reports.json.gz";
+
   public static final String HISTORY = "history/";
 
   /** The folder (prefix) of {@code host}'s history. */

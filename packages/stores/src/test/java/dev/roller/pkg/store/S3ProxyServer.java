@@ -58,10 +58,15 @@ public final class S3ProxyServer implements AutoCloseable {
 
   /** Settings for {@code bucket} on this server, with its credentials. */
   public S3Settings settings(String bucket, String prefix) {
-    return S3Settings.of(bucket, prefix, endpoint).withCredentials(ACCESS_KEY, SECRET_KEY);
+    return settings(endpoint, bucket, prefix);
   }
 
   public void createBucket(String bucket) {
+    createBucket(endpoint, bucket);
+  }
+
+  /** Creates {@code bucket} on the S3Proxy at {@code endpoint} (this one, or one in another process). */
+  public static void createBucket(URI endpoint, String bucket) {
     try (S3Client client = S3Client.builder()
         .endpointOverride(endpoint)
         .forcePathStyle(true)
@@ -69,6 +74,25 @@ public final class S3ProxyServer implements AutoCloseable {
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
         .build()) {
       client.createBucket(b -> b.bucket(bucket));
+    }
+  }
+
+  /** Settings for {@code bucket} on the S3Proxy at {@code endpoint}, with the test credentials. */
+  public static S3Settings settings(URI endpoint, String bucket, String prefix) {
+    return S3Settings.of(bucket, prefix, endpoint).withCredentials(ACCESS_KEY, SECRET_KEY);
+  }
+
+  /**
+   * An in-memory S3Proxy in a process of its own (benchmarks: so that the heap and threads measured
+   * are the config server's alone): prints {@code endpoint <url>}, then runs until its stdin closes.
+   */
+  public static void main(String[] args) throws Exception {
+    try (S3ProxyServer server = startInMemory()) {
+      System.out.println("endpoint " + server.endpoint());
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // until the parent closes the pipe (or dies)
+      }
     }
   }
 
