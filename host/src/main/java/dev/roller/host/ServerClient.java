@@ -28,6 +28,17 @@ import java.util.function.Consumer;
  * keeps a no-op roll quick, and the JVM's proxy settings apply.
  */
 public final class ServerClient {
+  /** How long roll and foreman wait for a server to accept a connection. */
+  public static final java.time.Duration CONNECT = java.time.Duration.ofSeconds(5);
+  /**
+   * The longest silence roll and foreman take from a server (no byte of an answer for this long)
+   * before passing it over for the next: a server that accepts and never answers, or stops
+   * mid-body, costs a host this, not minutes.
+   */
+  public static final java.time.Duration SILENCE = java.time.Duration.ofSeconds(15);
+  /** How long roll and foreman give a small answer (a spec, the users) in all, however it trickles. */
+  public static final java.time.Duration ANSWER_DEADLINE = java.time.Duration.ofSeconds(20);
+
   /** An answer: the server that gave it, its status, the headers asked for, and its body. */
   public record Response(URI server, int status, Map<String, String> headers, byte[] body) {
     public String text() {
@@ -71,6 +82,8 @@ public final class ServerClient {
   private final int readMillis;
   private final Consumer<String> warn;
   private volatile javax.net.ssl.SSLSocketFactory tls;
+  /** The server that answered after others failed: asked first from then on (null: the given order). */
+  private volatile URI lastGood;
 
   /** HTTPS servers are checked against these sockets' trust ({@code ca:} in roll.yml) rather than the system's CAs. */
   public ServerClient tls(javax.net.ssl.SSLSocketFactory factory) {
@@ -132,8 +145,13 @@ public final class ServerClient {
   private Response send(String method, String path, Map<String, String> headers, byte[] body, List<String> keep,
       long maxBytes, Duration deadline, BodyReader reader, long waitMillis) throws Unreachable {
     List<String> failures = new ArrayList<>();
-    for (int i = 0; i < servers.size(); i++) {
-      URI server = servers.get(i);
+    List<URI> order = new ArrayList<>(servers);
+    URI good = lastGood;
+    if (good != null && order.remove(good)) {
+      order.add(0, good); // a server passed over once is not waited on again at every request
+    }
+    for (int i = 0; i < order.size(); i++) {
+      URI server = order.get(i);
       String failure;
       HttpURLConnection c = null;
       ScheduledFuture<?> timer = null;
@@ -189,6 +207,11 @@ public final class ServerClient {
           if (declared >= 0 && bytes.length != declared && status < 400) {
             throw new IOException("the answer was cut short: " + bytes.length + " of " + declared + " bytes");
           }
+          String digest = status == 200 ? c.getHeaderField(dev.roller.repo.trust.ContentDigest.HEADER) : null;
+          String changed = digest == null ? null : dev.roller.repo.trust.ContentDigest.problem(digest, bytes);
+          if (changed != null) {
+            throw new IOException("refused its answer: " + changed);
+          }
         }
         // A connection closed at the deadline can look like the end of a body sent without a
         // length: an answer is only taken if it was whole before the deadline.
@@ -198,6 +221,7 @@ public final class ServerClient {
         if (status < 500) {
           if (!failures.isEmpty()) {
             warn.accept(server + " answered after " + String.join("; ", failures));
+            lastGood = server;
           }
           return new Response(server, status, kept, bytes);
         }
@@ -214,8 +238,8 @@ public final class ServerClient {
         }
       }
       failures.add(failure);
-      if (i + 1 < servers.size()) {
-        warn.accept("config server " + failure + "; trying " + servers.get(i + 1));
+      if (i + 1 < order.size()) {
+        warn.accept("config server " + failure + "; trying " + order.get(i + 1));
       }
     }
     throw new Unreachable("no config server answered " + method + " " + path + ": " + String.join("; ", failures));

@@ -1,5 +1,6 @@
 package dev.roller.server.http;
 
+import dev.roller.repo.trust.ContentDigest;
 import dev.roller.repo.trust.Signatures;
 import dev.roller.server.snapshot.Snapshot;
 import dev.roller.server.snapshot.Snapshots;
@@ -24,6 +25,7 @@ import java.util.Map;
 final class Responses {
   static final HttpString COMMIT_HEADER = new HttpString("X-Roller-Commit");
   static final HttpString SIGNATURE_HEADER = new HttpString(Signatures.HEADER);
+  static final HttpString CONTENT_DIGEST_HEADER = new HttpString(ContentDigest.HEADER);
 
   private final Signatures.Signer signer;
 
@@ -53,16 +55,19 @@ final class Responses {
       body = Render.render(reply.document(), format);
       contentType = format.contentType;
     }
-    String etag = reply.etag() != null ? reply.etag()
-        : "\"" + HexFormat.of().formatHex(dev.roller.repo.model.Sha256.newDigest().digest(body), 0, 16) + "\"";
+    byte[] sha256 = dev.roller.repo.model.Sha256.newDigest().digest(body);
+    String etag = reply.etag() != null ? reply.etag() : "\"" + HexFormat.of().formatHex(sha256, 0, 16) + "\"";
     exchange.getResponseHeaders().put(Headers.ETAG, etag);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
+    Map<String, String> sentHeaders = new java.util.HashMap<>(reply.headers());
+    // RFC 9530: a client sees whether the bytes it read are the bytes sent (a byte flipped on the way).
+    String contentDigest = ContentDigest.header(sha256);
+    exchange.getResponseHeaders().put(CONTENT_DIGEST_HEADER, contentDigest);
+    sentHeaders.put(CONTENT_DIGEST_HEADER.toString(), contentDigest);
     // Signed once per answer made (a cached one keeps its signature), over the exact bytes sent.
     String signature = reply.sign() && signer != null && reply.status() == 200 ? signer.header(body) : null;
-    Map<String, String> sentHeaders = reply.headers();
     if (signature != null) {
       exchange.getResponseHeaders().put(SIGNATURE_HEADER, signature);
-      sentHeaders = new java.util.HashMap<>(reply.headers());
       sentHeaders.put(SIGNATURE_HEADER.toString(), signature);
     }
     if (reply.status() == 200 && notModified(exchange, etag)) {

@@ -6,7 +6,6 @@ import dev.roller.repo.trust.Signatures;
 import dev.roller.repo.parse.SafeYaml;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -28,7 +27,7 @@ public final class UsersClient {
 
   /** With {@code trust} (null: answers are not verified), every answer must pass it before it is read. */
   public UsersClient(List<URI> servers, Consumer<String> warn, Trust trust) {
-    this.client = new ServerClient(servers, Duration.ofSeconds(5), Duration.ofSeconds(30), warn);
+    this.client = new ServerClient(servers, ServerClient.CONNECT, ServerClient.SILENCE, warn);
     this.trust = trust;
   }
 
@@ -47,7 +46,7 @@ public final class UsersClient {
 
   public Answer answer(String host) throws IOException {
     ServerClient.Response r = client.get("/hosts/" + host + "/users", Map.of(), List.of(Signatures.HEADER), MAX_BYTES,
-        Duration.ofSeconds(60));
+        ServerClient.ANSWER_DEADLINE);
     if (r.status() != 200) {
       throw new IOException(r.server() + " answered " + r.status() + " for the users of " + host + ": " + r.error());
     }

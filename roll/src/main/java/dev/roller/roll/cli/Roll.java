@@ -1,6 +1,7 @@
 package dev.roller.roll.cli;
 
 import dev.roller.host.HostSettings;
+import dev.roller.host.ServerClient;
 import dev.roller.repo.model.Durations;
 import dev.roller.roll.RollException;
 import dev.roller.roll.apply.Applier;
@@ -275,7 +276,7 @@ public final class Roll implements Callable<Integer> {
     }
     try (ConsoleLog log = new ConsoleLog(out, err, settings.layout().log().resolve("roll.log"))) {
       ConfigServerClient client = settings.servers().isEmpty() ? null
-          : new ConfigServerClient(settings.servers(), Duration.ofSeconds(5), Duration.ofSeconds(60),
+          : new ConfigServerClient(settings.servers(), ServerClient.CONNECT, ServerClient.SILENCE,
               ConfigServerClient.SPEC_DEADLINE, log::warn);
       if (client != null) {
         try {
