@@ -9,6 +9,7 @@ import dev.roller.roll.generation.Generations;
 import dev.roller.roll.service.HealthChecker;
 import dev.roller.roll.service.ServiceManager;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -122,14 +123,26 @@ final class Transition {
     }
   }
 
-  /** Health-checks every service of {@code rec}; null when all pass, else the first failure. */
+  /**
+   * How long after the checks begin every service's process must still be running: a process
+   * that dies at start can be outrun by a check that passes at once because something else (a
+   * stale process, another service) answers its port.
+   */
+  static final Duration MIN_UPTIME = Duration.ofSeconds(1);
+
+  /**
+   * Health-checks every service of {@code rec}, each while watching that the process started for
+   * it still runs, then watches them all until {@link #MIN_UPTIME} after the checks began; null
+   * when all pass, else the first failure.
+   */
   String check(GenerationRecord rec) {
     if (rec == null) {
       return null;
     }
+    long began = System.nanoTime();
     for (ServiceUnit u : rec.services()) {
       if (u.health() != null) {
-        HealthChecker.Result result = health.await(u.health());
+        HealthChecker.Result result = health.await(u.health(), () -> manager.running(u.name()));
         if (!result.healthy()) {
           return "health check of " + u.name() + " failed: " + result.detail() + " (its output: "
               + layout.log().resolve(u.name() + ".log") + ")";
@@ -137,10 +150,28 @@ final class Transition {
         log.info(u.name() + " healthy (" + result.detail() + ")");
       }
       if (!manager.running(u.name())) {
-        return u.name() + " is not running (it exited; its output: " + layout.log().resolve(u.name() + ".log") + ")";
+        return exited(u, "");
+      }
+    }
+    while (System.nanoTime() - began < MIN_UPTIME.toNanos()) {
+      for (ServiceUnit u : rec.services()) {
+        if (!manager.running(u.name())) {
+          return exited(u, " within " + MIN_UPTIME.toMillis() + " ms of its start, though its health check passed");
+        }
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "interrupted while watching the services start";
       }
     }
     return null;
+  }
+
+  private String exited(ServiceUnit u, String when) {
+    return u.name() + " is not running (" + HealthChecker.EXITED + when + "; its output: "
+        + layout.log().resolve(u.name() + ".log") + ")";
   }
 
   /**

@@ -21,6 +21,8 @@ public final class HealthChecker {
   /** The outcome: passed, or the last reason it did not. */
   public record Result(boolean healthy, String detail) {}
 
+  /** What a failed check says when the service's own process is gone. */
+  public static final String EXITED = "its process exited";
   private static final Duration PAUSE = Duration.ofMillis(20);
   private static final Duration ATTEMPT = Duration.ofSeconds(5);
   private static final Duration MIN_RETRY = Duration.ofMillis(100);
@@ -37,9 +39,20 @@ public final class HealthChecker {
    * never hides the reason an earlier, whole attempt gave.
    */
   public Result await(HealthCheck check) {
+    return await(check, () -> true);
+  }
+
+  /**
+   * As above, for the service whose process {@code alive} watches: once it is gone the check
+   * fails at once, whatever its target says (another process may answer the port it never bound).
+   */
+  public Result await(HealthCheck check, java.util.function.BooleanSupplier alive) {
     Instant deadline = Instant.now().plus(check.timeout());
     String last = null;
     while (true) {
+      if (!alive.getAsBoolean()) {
+        return new Result(false, EXITED + (last == null ? "" : " (the check said: " + last + ")"));
+      }
       Duration left = Duration.between(Instant.now(), deadline);
       Duration bound = left.compareTo(ATTEMPT) < 0 ? left : ATTEMPT;
       Attempt attempt = attempt(check, bound.isNegative() || bound.isZero() ? Duration.ofMillis(1) : bound);
