@@ -227,7 +227,12 @@ public final class Applier {
     } catch (RollException | IOException e) {
       Journal.clear(layout.journal());
       String message = e.getMessage() + " (host untouched: still on generation " + from + ")";
-      reports.send("failed", spec, blank ? null : fromRec, from, message);
+      if (e instanceof dev.roller.roll.Unavailable) {
+        // Not this spec's fault: reported as a failure it would hold the host on its old spec.
+        log.warn("not reported as a failure of this spec: the config servers could not deliver it; the next roll tries again");
+      } else {
+        reports.send("failed", spec, blank ? null : fromRec, from, message);
+      }
       return Outcome.failed(message, from);
     }
     log.info("built generation " + to + " (" + spec.packages().size() + " packages, commit " + shortCommit(spec.commit()) + ")");

@@ -32,7 +32,7 @@ public final class ConfigServerClient {
   /** The largest spec accepted (the server refuses to serve specs far smaller than this). */
   public static final int MAX_SPEC_BYTES = 16 << 20;
   /** How long a spec request may take in all, however the server trickles it. */
-  public static final Duration SPEC_DEADLINE = Duration.ofSeconds(30);
+  public static final Duration SPEC_DEADLINE = ServerClient.ANSWER_DEADLINE;
   private static final Duration TARBALL_FLOOR = Duration.ofSeconds(60);
   /** A tarball's deadline grows by a second for each this many bytes (1 MiB/s, a slow link). */
   private static final long TARBALL_BYTES_PER_SECOND = 1 << 20;
@@ -197,8 +197,13 @@ public final class ConfigServerClient {
               }
             });
       });
+    } catch (ServerClient.Unreachable e) {
+      throw new dev.roller.roll.Unavailable("cannot download " + p.ref() + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new RollException("cannot download " + p.ref() + ": " + e.getMessage(), e);
+    }
+    if (r.status() / 100 == 5) {
+      throw new dev.roller.roll.Unavailable(r.server() + " answered " + r.status() + " for " + p.ref() + ": " + r.error());
     }
     if (r.status() != 200) {
       throw new RollException(r.server() + " answered " + r.status() + " for " + p.ref() + ": " + r.error());
