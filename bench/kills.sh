@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# roll killed with SIGKILL at 100 random instants of real rolls (issue 17): RandomKillsTest in
+# roll killed with SIGKILL at 100 random instants of real rolls (issue 17): CrashSafetyTest in
 # roll's test sources, an upgrade, a params change, a package added or removed and a failing health
 # check (rollback) in turn, each roll its own JVM killed after a random part of a whole roll's time.
 # After each kill /usr/local must be a complete generation that verifies, no service may run from a
@@ -11,7 +11,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 kills=${KILLS:-100}
 (cd "$top" && mvn -o -q -B install -pl config-repo,packages,packages/stores,config-server,host -DskipTests >&2 \
-  && mvn -o -q -B -pl roll test -Dtest=RandomKillsTest -Dsurefire.failIfNoSpecifiedTests=false \
+  && mvn -o -q -B -pl roll test -Dtest="CrashSafetyTest#killedAtRandom*" -Dsurefire.failIfNoSpecifiedTests=false \
        -Droller.kills="$kills" -Droller.kills.out="$work/out" >&2) || true
 if [ -f "$work/out" ]; then
   cp "$work/out" "$out/kills.txt"
