@@ -189,7 +189,7 @@ public final class ConfigServerClient {
       r = client.stream(path, deadline, in -> {
         MessageDigest digest = Sha256.newDigest();
         // Into the cache only whole, on disk, and with the sha256 the spec names.
-        dev.roller.host.AtomicFile.write(target, out -> in.transferTo(new DigestOutputStream(out, digest)), "rw-r--r--",
+        dev.roller.host.AtomicFile.write(target, out -> in.transferTo(new DigestOutputStream(new OnThisHost(out), digest)), "rw-r--r--",
             temp -> {
               Sha256 actual = Sha256.of(digest);
               if (!actual.equals(p.sha256())) {
@@ -197,6 +197,10 @@ public final class ConfigServerClient {
               }
             });
       });
+    } catch (java.io.UncheckedIOException e) {
+      // This host's disk, not the server: said as such, and no other server is tried for it.
+      throw new RollException("cannot download " + p.ref() + ": cannot write " + target.getParent() + ": "
+          + e.getCause().getMessage(), e.getCause());
     } catch (ServerClient.Unreachable e) {
       throw new dev.roller.roll.Unavailable("cannot download " + p.ref() + ": " + e.getMessage(), e);
     } catch (IOException e) {
@@ -207,6 +211,39 @@ public final class ConfigServerClient {
     }
     if (r.status() != 200) {
       throw new RollException(r.server() + " answered " + r.status() + " for " + p.ref() + ": " + r.error());
+    }
+  }
+
+  /**
+   * Where a download is written: a failure to write (a full disk) is this host's, so it is thrown
+   * unchecked, past the client's "try the next server" (which is for what a server does wrong).
+   */
+  private static final class OnThisHost extends java.io.FilterOutputStream {
+    OnThisHost(java.io.OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      try {
+        out.write(b, off, len);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void flush() {
+      try {
+        out.flush();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
   }
 

@@ -116,6 +116,12 @@ public final class LocalPackages {
         readOnly(tree);
         FileIndex.write(index, FileIndex.of(tree, Set.of(".roller")));
       } catch (IOException e) {
+        // An entry is whole only with its index: without one (a full disk, say) it goes, and is unpacked again.
+        try {
+          dev.roller.roll.generation.Trees.delete(tree);
+        } catch (IOException ignored) {
+          // the next roll indexes or replaces it
+        }
         throw new RollException("cannot index " + tree + ": " + e.getMessage(), e);
       }
     }
