@@ -8,7 +8,6 @@ import dev.roller.host.HostLayout;
 import dev.roller.host.ServerClient;
 import dev.roller.repo.FaultProxy;
 import dev.roller.repo.FaultProxy.Fault;
-import dev.roller.repo.model.Sha256;
 import dev.roller.repo.spec.SpecCodec;
 import dev.roller.roll.apply.Applier;
 import dev.roller.roll.apply.Outcome;
@@ -16,16 +15,12 @@ import dev.roller.roll.fetch.ConfigServerClient;
 import dev.roller.roll.generation.GenerationRecord;
 import dev.roller.roll.generation.Generations;
 import dev.roller.roll.service.ExecServiceManager;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,43 +66,7 @@ class RollThroughFaultsTest {
         warnings::add), services, Services.quietLog());
   }
 
-  /** Every package in the host's store hashes to the name it is kept under. */
-  private void assertStoreVerifies() throws Exception {
-    if (!Files.isDirectory(layout.store())) {
-      return;
-    }
-    try (Stream<Path> entries = Files.list(layout.store())) {
-      for (Path entry : entries.toList()) {
-        String name = entry.getFileName().toString();
-        if (!name.matches("[0-9a-f]{64}")) {
-          continue;
-        }
-        assertTrue(Files.isDirectory(entry), "an unpacked package, not a partial file: " + entry);
-        assertTrue(Files.isRegularFile(layout.storeIndex(new Sha256(name))), "with its file index: " + name);
-      }
-    }
-    if (Files.isDirectory(layout.cache())) {
-      try (Stream<Path> cached = Files.list(layout.cache())) {
-        for (Path tarball : cached.filter(Files::isRegularFile).toList()) {
-          String name = tarball.getFileName().toString();
-          if (name.matches("[0-9a-f]{64}\\.tar\\.gz")) {
-            assertEquals(name.substring(0, 64), sha256(tarball), "a cached tarball that is not what its name says: " + name);
-          }
-        }
-      }
-    }
-  }
 
-  private static String sha256(Path file) throws Exception {
-    MessageDigest md = MessageDigest.getInstance("SHA-256");
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[8192];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        md.update(buf, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(md.digest());
-  }
 
   /** roll's own timeouts (as {@code roll apply} sets them), trying {@code servers} in order. */
   private Applier applierAsShipped(URI... servers) {
@@ -146,7 +105,7 @@ class RollThroughFaultsTest {
     assertEquals(1, proxy.injected(), "the spec came through the proxy, the tarball stalled in it");
     assertTrue(Services.state(layout, "alpha").contains(" 1.1.0 "));
     assertTrue(took < Duration.ofSeconds(30).toNanos(), "given up within 30 s, took " + took / 1_000_000 + " ms");
-    assertStoreVerifies();
+    Services.assertStoreWhole(layout);
   }
 
   @Test
@@ -194,7 +153,7 @@ class RollThroughFaultsTest {
           assertEquals(alphaBefore, Services.state(layout, "alpha"), "the same process, not restarted: " + what);
           assertFalse(Files.exists(layout.journal()), "no roll left half done: " + what);
         }
-        assertStoreVerifies();
+        Services.assertStoreWhole(layout);
 
         proxy.set(Fault.none());
         Outcome next = applier(real.uri()).apply(Services.HOST, false);
@@ -202,7 +161,7 @@ class RollThroughFaultsTest {
         assertTrue(Services.state(layout, "alpha").contains(" " + target + " "),
             what + " then " + next.message() + ": alpha runs " + Services.state(layout, "alpha"));
         assertEquals(0, applier(real.uri()).verify(new Generations(layout).current().orElseThrow(), true).size(), what);
-        assertStoreVerifies();
+        Services.assertStoreWhole(layout);
       }
     }
     System.out.println("roll through faults:\n  " + String.join("\n  ", seen));

@@ -1,7 +1,11 @@
 package dev.roller.roll;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.roller.host.HostLayout;
 import dev.roller.pkg.render.ServiceUnit;
+import dev.roller.repo.model.Sha256;
 import dev.roller.roll.apply.Log;
 import dev.roller.roll.service.ExecServiceManager;
 import java.nio.file.Files;
@@ -107,5 +111,39 @@ final class Services {
         System.out.println("roll: warning: " + line);
       }
     };
+  }
+
+  /**
+   * Nothing partial in the host's package store or download cache: every store entry is an
+   * unpacked folder named by its sha256 with its file index beside it, and every cached tarball
+   * hashes to its name; anything else (a temporary file, a half-unpacked folder) fails.
+   */
+  static void assertStoreWhole(HostLayout layout) throws Exception {
+    if (Files.isDirectory(layout.store())) {
+      try (Stream<Path> entries = Files.list(layout.store())) {
+        for (Path entry : entries.toList()) {
+          String name = entry.getFileName().toString();
+          if (name.matches("[0-9a-f]{64}\\.files")) {
+            assertTrue(Files.isDirectory(layout.store().resolve(name.substring(0, 64))),
+                "an index without its entry: " + entry);
+            continue;
+          }
+          assertTrue(name.matches("[0-9a-f]{64}") && Files.isDirectory(entry),
+              "an unpacked package named by its sha256, not something partial: " + entry);
+          assertTrue(Files.isRegularFile(layout.storeIndex(new Sha256(name))),
+              "with its file index: " + name);
+        }
+      }
+    }
+    if (Files.isDirectory(layout.cache())) {
+      try (Stream<Path> cached = Files.list(layout.cache())) {
+        for (Path tarball : cached.filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
+          String name = tarball.getFileName().toString();
+          assertTrue(name.matches("[0-9a-f]{64}\\.tar\\.gz"), "a partial download: " + tarball);
+          assertEquals(name.substring(0, 64),
+              Sha256.of(Files.readAllBytes(tarball)).hex(), "a cached tarball that is not what its name says: " + name);
+        }
+      }
+    }
   }
 }
