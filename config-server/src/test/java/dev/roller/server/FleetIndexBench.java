@@ -50,15 +50,9 @@ class FleetIndexBench {
     try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(repo.toFile())) {
       commit = git.getRepository().resolve("main").name();
     }
-    Process s3 = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx6g",
-        "-cp", System.getProperty("java.class.path"), S3ProxyServer.class.getName())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    S3ProxyServer.Spawned s3 = S3ProxyServer.spawn("6g");
     try {
-      String first = new java.io.BufferedReader(new java.io.InputStreamReader(s3.getInputStream(), StandardCharsets.UTF_8)).readLine();
-      if (first == null || !first.startsWith("endpoint ")) {
-        throw new IllegalStateException("S3Proxy did not start: " + first);
-      }
-      URI endpoint = URI.create(first.substring("endpoint ".length()));
+      URI endpoint = s3.endpoint();
       S3ProxyServer.createBucket(endpoint, "fleet");
       S3Settings settings = S3ProxyServer.settings(endpoint, "fleet", "roller")
           .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(60));
@@ -195,10 +189,7 @@ class FleetIndexBench {
         app.flushHistory();
       }
     } finally {
-      s3.getOutputStream().close();
-      if (!s3.waitFor(30, TimeUnit.SECONDS)) {
-        s3.destroyForcibly();
-      }
+      s3.close();
     }
     Files.writeString(out, figures);
   }

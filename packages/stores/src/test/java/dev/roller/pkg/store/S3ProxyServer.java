@@ -82,6 +82,31 @@ public final class S3ProxyServer implements AutoCloseable {
     return S3Settings.of(bucket, prefix, endpoint).withCredentials(ACCESS_KEY, SECRET_KEY);
   }
 
+  /** An S3Proxy started by {@link #spawn}: its endpoint; closing it ends the process. */
+  public record Spawned(Process process, URI endpoint) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      process.getOutputStream().close();
+      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  /** Starts {@link #main} in a JVM of its own with heap {@code xmx} (e.g. "2g"), on this classpath. */
+  public static Spawned spawn(String xmx) throws Exception {
+    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + xmx,
+        "-cp", System.getProperty("java.class.path"), S3ProxyServer.class.getName())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String first = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+        java.nio.charset.StandardCharsets.UTF_8)).readLine();
+    if (first == null || !first.startsWith("endpoint ")) {
+      process.destroyForcibly();
+      throw new IllegalStateException("S3Proxy did not start: " + first);
+    }
+    return new Spawned(process, URI.create(first.substring("endpoint ".length())));
+  }
+
   /**
    * An in-memory S3Proxy in a process of its own (benchmarks: so that the heap and threads measured
    * are the config server's alone): prints {@code endpoint <url>}, then runs until its stdin closes.
