@@ -40,6 +40,8 @@ class S3FaultsTest {
   S3Store store;
   S3Store direct;
   ServerFixture server;
+  /** A second server on the same bucket, reaching S3 without faults: it converges on what the first kept. */
+  ServerFixture other;
   String commit;
 
   @BeforeEach
@@ -61,10 +63,13 @@ class S3FaultsTest {
     assertEquals(201, server.publish(web, ServerFixture.TOKEN).statusCode());
     assertEquals(201, server.publish(foreman, ServerFixture.TOKEN).statusCode());
     assertEquals(200, spec().statusCode(), spec().body());
+    other = ServerFixture.start(repo, dir.resolve("other"), new CachingStore(direct, dir.resolve("other-cache")),
+        ServerFixture.TOKEN, ServerLimits.defaults(), Duration.ofMillis(300));
   }
 
   @AfterEach
   void stop() throws Exception {
+    other.app.close();
     server.close();
     store.close();
     direct.close();
@@ -149,5 +154,13 @@ class S3FaultsTest {
     assertTrue(!health.contains("stale"), health);
     String status = server.get("/hosts/" + HOST + "/status").body();
     assertTrue(status.contains("generation: 100"), status);
+    // And the other server, at its next looks at the bucket (every 300 ms; bounded here by 10 s).
+    deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    String onOther = other.get("/hosts/" + HOST + "/status").body();
+    while (!onOther.contains("generation: 100") && System.nanoTime() < deadline) {
+      onOther = other.get("/hosts/" + HOST + "/status").body();
+    }
+    assertTrue(onOther.contains("generation: 100"), "the other server converges: " + onOther);
+    assertEquals(201, other.publish(other.build("foreman", "2.0.0", "other"), ServerFixture.TOKEN).statusCode());
   }
 }

@@ -85,10 +85,15 @@ public final class S3ProxyServer implements AutoCloseable {
   /** An S3Proxy started by {@link #spawn}: its endpoint; closing it ends the process. */
   public record Spawned(Process process, URI endpoint) implements AutoCloseable {
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
       process.getOutputStream().close();
-      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      try {
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
         process.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
     }
   }
