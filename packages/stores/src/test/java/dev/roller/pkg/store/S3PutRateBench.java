@@ -1,0 +1,47 @@
+package dev.roller.pkg.store;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bench/s3-put-rate (not a test: surefire runs it only when named, -Dtest=S3PutRateBench): how many
+ * small objects (a report's size) S3Proxy's in-memory store takes a second, in a process of its own,
+ * from 64 threads through {@link S3Store}: three rounds of 10,000 (the JIT warms in the first two).
+ * The ceiling the fleet-100k report figures are measured against: each report is two puts.
+ * Figures go to {@code s3rate.out}.
+ */
+class S3PutRateBench {
+  @Test
+  void run() throws Exception {
+    try (S3ProxyServer.Spawned s3 = S3ProxyServer.spawn("2g")) {
+      S3ProxyServer.createBucket(s3.endpoint(), "rate-test");
+      S3Store store = S3Store.create(S3ProxyServer.settings(s3.endpoint(), "rate-test", "roller")
+          .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(60)));
+      byte[] body = ("host: h.dc1.example.com\nresult: applied\ncommit: " + "a".repeat(40) + "\ngeneration: 3\n").repeat(3).getBytes();
+      ExecutorService pool = Executors.newFixedThreadPool(64);
+      StringBuilder figures = new StringBuilder();
+      for (int round = 0; round < 3; round++) {
+        int n = 10000;
+        long t = System.nanoTime();
+        List<Future<?>> fs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          int k = i;
+          fs.add(pool.submit(() -> store.putReport("h" + k + ".dc1.example.com", body)));
+        }
+        for (Future<?> f : fs) {
+          f.get();
+        }
+        double s = (System.nanoTime() - t) / 1e9;
+        figures.append("round").append(round).append("_puts_per_s=").append(Math.round(n / s)).append('\n');
+      }
+      pool.shutdown();
+      store.close();
+      java.nio.file.Files.writeString(java.nio.file.Path.of(System.getProperty("s3rate.out", "s3rate.out")), figures);
+    }
+  }
+}
