@@ -1,17 +1,8 @@
 package dev.roller.server.rollout;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.roller.pkg.store.PackageStore;
 import dev.roller.pkg.store.StoreKeys;
-import dev.roller.repo.model.NameRule;
 import dev.roller.repo.parse.SafeYaml;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,8 +22,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Every host's latest report, held in memory (DESIGN §10): loaded from the store at start, kept
@@ -57,15 +46,6 @@ public final class ReportIndex implements AutoCloseable {
   static final Duration LOAD_WAIT = Duration.ofSeconds(20);
   /** How often, by default, the compacted index is written (when something changed). */
   public static final Duration COMPACT_EVERY = Duration.ofMinutes(5);
-  /** What the compacted index says it is. */
-  static final String FORMAT = "roller-report-index/1";
-  /** The most the compacted index may be, gzipped and expanded (100,000 reports are about 10 and 60 MiB). */
-  static final long MAX_COMPACTED = 256L << 20;
-  static final int MAX_EXPANDED = 1 << 30;
-
-  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxDocumentLength(MAX_EXPANDED).build()).build());
-
   /** A report and its store tag (null: kept here, not listed since); {@code kept}: when, by {@link System#nanoTime}. */
   private record Held(String tag, Report report, long kept) {}
 
@@ -267,7 +247,7 @@ public final class ReportIndex implements AutoCloseable {
   /** Starts from the compacted index in the store, if there is one; one that cannot be read is only said. */
   private void seed() {
     try {
-      Optional<byte[]> bytes = store.reportIndex(MAX_COMPACTED);
+      Optional<byte[]> bytes = store.reportIndex(CompactedReports.MAX_BYTES);
       if (bytes.isEmpty()) {
         seededFrom = "no " + StoreKeys.REPORT_INDEX + " in the store yet";
         return;
@@ -284,39 +264,8 @@ public final class ReportIndex implements AutoCloseable {
 
   /** Adds the compacted index's reports (those not kept here meanwhile); returns how many it held. */
   private int read(byte[] gzipped) throws IOException {
-    int n = 0;
-    try (JsonParser p = JSON.createParser(new GZIPInputStream(new ByteArrayInputStream(gzipped), 1 << 16))) {
-      expect(p.nextToken(), JsonToken.START_OBJECT);
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken value = p.nextToken();
-        if (field.equals("format")) {
-          if (!FORMAT.equals(p.getValueAsString())) {
-            throw new IOException("its format is " + p.getText() + ", not " + FORMAT);
-          }
-        } else if (field.equals("reports")) {
-          expect(value, JsonToken.START_ARRAY);
-          while (p.nextToken() == JsonToken.START_OBJECT) {
-            Map<?, ?> entry = p.readValueAs(Map.class);
-            if (!(entry.get("host") instanceof String host) || !NameRule.HOST.matches(host)
-                || !(entry.get("tag") instanceof String tag) || !(entry.get("report") instanceof Map<?, ?> doc)) {
-              throw new IOException("entry " + (n + 1) + " is not a host, a tag and a report");
-            }
-            byHost.putIfAbsent(host, new Held(tag, Report.of(host, doc), Long.MIN_VALUE));
-            n++;
-          }
-        } else {
-          p.skipChildren();
-        }
-      }
-    }
-    return n;
-  }
-
-  private static void expect(JsonToken got, JsonToken want) throws IOException {
-    if (got != want) {
-      throw new IOException("expected " + want + ", found " + got);
-    }
+    return CompactedReports.read(gzipped,
+        (host, tag, doc) -> byHost.putIfAbsent(host, new Held(tag, Report.of(host, doc), Long.MIN_VALUE)));
   }
 
   /** A new version, for a change to {@code host}'s report. */
@@ -363,31 +312,18 @@ public final class ReportIndex implements AutoCloseable {
   void compact() {
     int changes = uncompacted.getAndSet(0);
     try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
-      int n = 0;
-      try (JsonGenerator g = JSON.createGenerator(new GZIPOutputStream(out, 1 << 16))) {
-        g.writeStartObject();
-        g.writeStringField("format", FORMAT);
-        g.writeStringField("written_at", Instant.now().toString());
-        g.writeArrayFieldStart("reports");
-        for (Map.Entry<String, Held> e : byHost.entrySet()) {
-          Held held = e.getValue();
-          if (held.tag() == null || held.report().problem() != null) {
-            continue; // read again from the store: its tag is not known, or what it holds could not be read
-          }
-          g.writeStartObject();
-          g.writeStringField("host", e.getKey());
-          g.writeStringField("tag", held.tag());
-          g.writeObjectField("report", held.report().document());
-          g.writeEndObject();
-          n++;
+      List<CompactedReports.Entry> entries = new ArrayList<>(byHost.size());
+      for (Map.Entry<String, Held> e : byHost.entrySet()) {
+        Held held = e.getValue();
+        if (held.tag() != null && held.report().problem() == null) {
+          // (the others are read again from the store: the tag is not known, or what it held could not be read)
+          entries.add(new CompactedReports.Entry(e.getKey(), held.tag(), held.report().document()));
         }
-        g.writeEndArray();
-        g.writeEndObject();
       }
-      store.putReportIndex(out.toByteArray());
+      byte[] compacted = CompactedReports.write(entries);
+      store.putReportIndex(compacted);
       compactedAt = System.nanoTime();
-      written = "wrote " + StoreKeys.REPORT_INDEX + " at " + Instant.now() + " (" + n + " reports, " + out.size() + " bytes)";
+      written = "wrote " + StoreKeys.REPORT_INDEX + " at " + Instant.now() + " (" + entries.size() + " reports, " + compacted.length + " bytes)";
     } catch (IOException | RuntimeException e) {
       uncompacted.addAndGet(changes);
       compactedAt = System.nanoTime(); // tried: the next try waits its turn
