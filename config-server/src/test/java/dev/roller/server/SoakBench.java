@@ -57,7 +57,7 @@ class SoakBench {
         if (server.get("/hosts/" + HOST + "/spec").statusCode() != 200) {
           throw new IllegalStateException("no spec to soak on");
         }
-        wrk(server.base, spec, 10); // warm up
+        wrk(spec, 10); // warm up
         long heapBefore = heapAfterGc();
 
         AtomicBoolean running = new AtomicBoolean(true);
@@ -101,7 +101,7 @@ class SoakBench {
           r.headers().firstValue("X-Roller-Commit").ifPresent(served::add);
         }));
         threads.forEach(Thread::start);
-        String wrk = wrk(server.base, spec, seconds);
+        String wrk = wrk(spec, seconds);
         running.set(false);
         for (Thread t : threads) {
           t.join(30_000);
@@ -156,7 +156,7 @@ class SoakBench {
     });
   }
 
-  private static String wrk(String base, String url, int seconds) throws Exception {
+  private static String wrk(String url, int seconds) throws Exception {
     Process p = new ProcessBuilder("wrk", "-t2", "-c256", "-d" + seconds + "s", "--latency", url).redirectErrorStream(true).start();
     String text = new String(p.getInputStream().readAllBytes());
     if (p.waitFor() != 0) {
