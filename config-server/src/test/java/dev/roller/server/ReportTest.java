@@ -95,7 +95,7 @@ class ReportTest {
   @Test
   void reportsAreKeptInThePackageStore() throws Exception {
     report("web1.dc1.example.com", applied("web1.dc1.example.com", "applied"));
-    String kept = java.nio.file.Files.readString(dir.resolve("store/reports/web1.dc1.example.com.yml"));
+    String kept = java.nio.file.Files.readString(dir.resolve("store").resolve(dev.roller.pkg.store.StoreKeys.report("web1.dc1.example.com")));
     assertTrue(kept.contains("result: applied"), kept);
     assertTrue(kept.contains("tried: ") && kept.contains("running: ") && kept.contains("received_at: "), kept);
   }
@@ -134,7 +134,7 @@ class ReportTest {
     HttpResponse<String> refused = report("web1.dc1.example.com", bomb.toString());
     assertEquals(400, refused.statusCode(), refused.body());
     assertTrue(ServerFixture.error(refused).contains("aliases expand this document past"), refused.body());
-    assertFalse(java.nio.file.Files.exists(dir.resolve("store/reports/web1.dc1.example.com.yml")), "nothing stored");
+    assertFalse(java.nio.file.Files.exists(dir.resolve("store").resolve(dev.roller.pkg.store.StoreKeys.report("web1.dc1.example.com"))), "nothing stored");
     assertEquals(413, report("web1.dc1.example.com", "result: applied\nerror: " + "x".repeat(300_000) + "\n").statusCode());
     assertEquals(400, report("web1.dc1.example.com", "result: !!binary aGk=\n").statusCode());
   }
@@ -142,7 +142,9 @@ class ReportTest {
   @Test
   void aStoredReportThatDoesNotParseShowsAsUnreadableAndTheRestStillAnswers() throws Exception {
     report("web2.dc1.example.com", applied("web2.dc1.example.com", "applied"));
-    java.nio.file.Files.writeString(dir.resolve("store/reports/web1.dc1.example.com.yml"), "result: [unclosed\n");
+    java.nio.file.Path stored = dir.resolve("store").resolve(dev.roller.pkg.store.StoreKeys.report("web1.dc1.example.com"));
+    java.nio.file.Files.createDirectories(stored.getParent());
+    java.nio.file.Files.writeString(stored, "result: [unclosed\n");
     // The server reads the store's reports at every poll, or when told to (as another server's are).
     assertEquals(200, server.send("POST", "/hooks/refresh", java.net.http.HttpRequest.BodyPublishers.noBody()).statusCode());
 

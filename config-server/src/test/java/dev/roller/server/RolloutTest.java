@@ -326,11 +326,11 @@ class RolloutTest {
     String digest = target(canary, v2);
     report(server, canary, "{result: applied, commit: " + v2 + ", tried: " + digest + ", running: " + digest
         + ", running_commit: " + v2 + ", time: '2099-01-01T00:00:00Z'}", 201);
-    String kept = java.nio.file.Files.readString(dir.resolve("server/store/reports/" + canary + ".yml"));
+    String kept = java.nio.file.Files.readString(dir.resolve("server/store").resolve(dev.roller.pkg.store.StoreKeys.report(canary)));
     java.time.Instant stamped = java.time.Instant.parse(kept.replaceAll("(?s).*received_at: '?([^'\n]+)'?\n.*", "$1"));
     assertTrue(Math.abs(java.time.Duration.between(stamped, java.time.Instant.now()).toMinutes()) < 5, kept);
     // A report in the store that cannot be read holds its host (the canary is done now: wave 2 is open).
-    java.nio.file.Files.writeString(dir.resolve("server/store/reports/" + second + ".yml"), "result: [unclosed\n");
+    java.nio.file.Files.writeString(dir.resolve("server/store").resolve(dev.roller.pkg.store.StoreKeys.report(second)), "result: [unclosed\n");
     refresh(server);
     HttpResponse<String> unreadable = server.get("/hosts/" + second + "/spec");
     assertEquals(503, unreadable.statusCode(), unreadable.body());

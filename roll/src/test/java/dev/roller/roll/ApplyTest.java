@@ -192,7 +192,7 @@ class ApplyTest extends ApplyFixture {
     assertTrue(dev.roller.roll.apply.FailedSpec.rolledBack(layout.generation(2)).contains("health check of alpha failed"));
 
     // A server that does not hold it (its reports lost here): the host's own memory refuses the spec.
-    Files.delete(server.dir.resolve("store/reports/" + HOST + ".yml"));
+    Files.delete(server.dir.resolve("store").resolve(dev.roller.pkg.store.StoreKeys.report(HOST)));
     server.refreshReports();
     Outcome own = applier.apply(HOST, false);
     assertEquals(1, own.exitCode(), own.message());

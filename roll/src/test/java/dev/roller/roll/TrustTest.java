@@ -232,13 +232,13 @@ class TrustTest {
     ConfigServerClient client = new ConfigServerClient(List.of(server.uri()), Duration.ofSeconds(2), Duration.ofSeconds(20))
         .signReports(key);
     assertEquals(0, new Applier(layout, client, services, Services.quietLog()).apply(HOST, false).exitCode());
-    String kept = Files.readString(server.dir.resolve("store/reports/" + HOST + ".yml"));
+    String kept = Files.readString(server.dir.resolve("store").resolve(dev.roller.pkg.store.StoreKeys.report(HOST)));
     assertTrue(kept.contains("verified: true"), kept);
 
     // Unsigned, as another machine claiming to be this host would send it: refused, the kept report stays.
     ConfigServerClient forger = new ConfigServerClient(List.of(server.uri()), Duration.ofSeconds(2), Duration.ofSeconds(20));
     String refused = forger.report(HOST, java.util.Map.of("result", "failed"));
     assertTrue(refused != null && refused.contains("HTTP 401"), refused);
-    assertEquals(kept, Files.readString(server.dir.resolve("store/reports/" + HOST + ".yml")));
+    assertEquals(kept, Files.readString(server.dir.resolve("store").resolve(dev.roller.pkg.store.StoreKeys.report(HOST))));
   }
 }

@@ -297,24 +297,52 @@ public final class FilesystemStore implements PackageStore {
   public Map<String, String> reportTags() throws IOException {
     Path dir = root.resolve(StoreKeys.REPORTS);
     Map<String, String> out = new java.util.HashMap<>();
-    if (!Files.isDirectory(dir)) {
+    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return out;
     }
-    try (java.nio.file.DirectoryStream<Path> children = Files.newDirectoryStream(dir, "*.yml")) {
-      for (Path child : children) {
-        String host = StoreKeys.reportHost(StoreKeys.REPORTS + child.getFileName());
-        if (host == null) {
-          continue;
-        }
-        try {
-          out.put(host, tag(Files.readAttributes(child, java.nio.file.attribute.BasicFileAttributes.class,
-              java.nio.file.LinkOption.NOFOLLOW_LINKS)));
-        } catch (NoSuchFileException gone) {
-          // replaced or removed while listing: the next listing has it
+    shardUnsharded(dir);
+    for (int i = 0; i < StoreKeys.REPORT_SHARDS; i++) {
+      Path shard = root.resolve(StoreKeys.reportShard(i));
+      if (!Files.isDirectory(shard, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      try (java.nio.file.DirectoryStream<Path> children = Files.newDirectoryStream(shard, "*.yml")) {
+        for (Path child : children) {
+          String host = StoreKeys.reportHost(StoreKeys.reportShard(i) + child.getFileName());
+          if (host == null) {
+            continue;
+          }
+          try {
+            out.put(host, tag(Files.readAttributes(child, java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)));
+          } catch (NoSuchFileException gone) {
+            // replaced or removed while listing: the next listing has it
+          }
         }
       }
     }
     return out;
+  }
+
+  /** Moves reports kept before shards ({@code reports/<fqdn>.yml}) to their shards; a newer one there stays. */
+  private void shardUnsharded(Path dir) throws IOException {
+    try (java.nio.file.DirectoryStream<Path> children = Files.newDirectoryStream(dir, "*.yml")) {
+      for (Path child : children) {
+        String host = StoreKeys.unshardedReportHost(StoreKeys.REPORTS + child.getFileName());
+        if (host == null || !Files.isRegularFile(child, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        Path sharded = root.resolve(StoreKeys.report(host));
+        Files.createDirectories(sharded.getParent());
+        try {
+          Files.move(child, sharded);
+        } catch (java.nio.file.FileAlreadyExistsException newer) {
+          Files.deleteIfExists(child);
+        } catch (NoSuchFileException gone) {
+          // moved by another lister
+        }
+      }
+    }
   }
 
   private static void writeSha(Path tarball, Sha256 sha256) throws IOException {

@@ -14,6 +14,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -46,6 +50,8 @@ public final class S3Store implements PackageStore, AutoCloseable {
   static final String SHA_METADATA = "sha256";
   static final long MULTIPART_THRESHOLD = 32L << 20;
   private static final long PART_SIZE = 16L << 20;
+  /** Shards of the reports listed at once (the HTTP client keeps 50 connections). */
+  static final int LISTERS = 16;
 
   private final S3Client s3;
   private final S3Settings settings;
@@ -350,13 +356,42 @@ public final class S3Store implements PackageStore, AutoCloseable {
     }
   }
 
+  /** The shards listed at once, {@link #LISTERS} at a time (see {@link StoreKeys#REPORT_SHARDS}). */
   @Override
   public Map<String, String> reportTags() throws IOException {
-    String prefix = settings.prefix() + StoreKeys.REPORTS;
-    Map<String, String> out = new java.util.HashMap<>();
+    shardUnsharded();
+    Map<String, String> out = new java.util.concurrent.ConcurrentHashMap<>();
+    ExecutorService listers = Executors.newFixedThreadPool(LISTERS, r -> {
+      Thread t = new Thread(r, "report-lister");
+      t.setDaemon(true);
+      return t;
+    });
     try {
-      ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(prefix).build();
-      for (var page : s3.listObjectsV2Paginator(request)) {
+      List<Future<?>> listings = new ArrayList<>(StoreKeys.REPORT_SHARDS);
+      for (int i = 0; i < StoreKeys.REPORT_SHARDS; i++) {
+        String shard = settings.prefix() + StoreKeys.reportShard(i);
+        listings.add(listers.submit(() -> {
+          listShard(shard, out);
+          return null;
+        }));
+      }
+      for (Future<?> listing : listings) {
+        listing.get();
+      }
+      return out;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException("list reports: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while listing the reports in " + settings.describe(), e);
+    } finally {
+      listers.shutdownNow();
+    }
+  }
+
+  private void listShard(String shard, Map<String, String> out) throws IOException {
+    try {
+      for (var page : s3.listObjectsV2Paginator(b -> b.bucket(settings.bucket()).prefix(shard))) {
         for (S3Object object : page.contents()) {
           String host = StoreKeys.reportHost(object.key().substring(settings.prefix().length()));
           if (host != null) {
@@ -367,7 +402,41 @@ public final class S3Store implements PackageStore, AutoCloseable {
     } catch (SdkException e) {
       throw failure("list reports", e);
     }
-    return out;
+  }
+
+  /**
+   * Moves the reports kept before shards ({@code reports/<fqdn>.yml}) to their shards: one that
+   * finds a report there already (received since) leaves it, the newer, and only removes the old.
+   */
+  private void shardUnsharded() throws IOException {
+    try {
+      for (var page : s3.listObjectsV2Paginator(b -> b.bucket(settings.bucket()).prefix(settings.prefix() + StoreKeys.REPORTS)
+          .delimiter("/"))) {
+        for (S3Object object : page.contents()) {
+          String host = StoreKeys.unshardedReportHost(object.key().substring(settings.prefix().length()));
+          if (host == null) {
+            continue;
+          }
+          byte[] bytes;
+          try {
+            bytes = s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(object.key())).asByteArray();
+          } catch (NoSuchKeyException gone) {
+            continue;
+          }
+          try {
+            s3.putObject(b -> b.bucket(settings.bucket()).key(settings.prefix() + StoreKeys.report(host)).ifNoneMatch("*")
+                .contentType("application/yaml"), RequestBody.fromBytes(bytes));
+          } catch (S3Exception e) {
+            if (e.statusCode() != 412 && e.statusCode() != 409) {
+              throw e;
+            }
+          }
+          s3.deleteObject(b -> b.bucket(settings.bucket()).key(object.key()));
+        }
+      }
+    } catch (SdkException e) {
+      throw failure("move the reports kept before shards to theirs", e);
+    }
   }
 
   private Sha256 sha256(PackageRef id, Map<String, String> metadata) throws IOException {

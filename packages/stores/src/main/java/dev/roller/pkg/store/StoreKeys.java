@@ -2,6 +2,7 @@ package dev.roller.pkg.store;
 
 import dev.roller.repo.model.NameRule;
 import dev.roller.repo.model.PackageRef;
+import dev.roller.repo.model.Sha256;
 
 /**
  * The one place that knows the store's key layout: {@code packages/<name>/<version>.tar.gz}. Names
@@ -18,15 +19,45 @@ public final class StoreKeys {
   }
 
   public static final String REPORTS = "reports/";
+  /**
+   * Reports are spread over this many shards, {@code reports/<shard>/<fqdn>.yml}, the shard the
+   * first byte of the sha256 of the host name in hex: a store lists its shards side by side (S3
+   * lists a prefix 1,000 keys a page, one page after another: 100 round trips in a row for 100,000
+   * hosts), and S3 scales its request rate per prefix.
+   */
+  public static final int REPORT_SHARDS = 256;
+
+  /** The prefix of shard {@code i} (0 to {@link #REPORT_SHARDS} - 1). */
+  public static String reportShard(int i) {
+    return REPORTS + String.format(java.util.Locale.ROOT, "%02x", i) + "/";
+  }
 
   /** Where {@code host}'s latest report is kept. */
   public static String report(String host) {
-    return REPORTS + NameRule.HOST.require(host) + ".yml";
+    NameRule.HOST.require(host);
+    return reportShard(shardOf(host)) + host + ".yml";
+  }
+
+  private static int shardOf(String host) {
+    return Sha256.newDigest().digest(host.getBytes(java.nio.charset.StandardCharsets.US_ASCII))[0] & 0xff;
   }
 
   /** The host whose report is kept under {@code key} (relative to the store's root), or null if it is not a report's. */
   public static String reportHost(String key) {
-    if (!key.startsWith(REPORTS) || !key.endsWith(".yml")) {
+    int slash = REPORTS.length() + 2;
+    if (!key.startsWith(REPORTS) || key.length() <= slash + ".yml".length() || key.charAt(slash) != '/' || !key.endsWith(".yml")) {
+      return null;
+    }
+    String host = key.substring(slash + 1, key.length() - ".yml".length());
+    return NameRule.HOST.matches(host) && key.equals(report(host)) ? host : null;
+  }
+
+  /**
+   * The host whose report is under {@code key} as stores kept them before shards ({@code
+   * reports/<fqdn>.yml}), or null: such a report is moved to its shard when a listing finds it.
+   */
+  public static String unshardedReportHost(String key) {
+    if (!key.startsWith(REPORTS) || !key.endsWith(".yml") || key.indexOf('/', REPORTS.length()) >= 0) {
       return null;
     }
     String host = key.substring(REPORTS.length(), key.length() - ".yml".length());

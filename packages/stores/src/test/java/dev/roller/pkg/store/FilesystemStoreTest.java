@@ -1,6 +1,7 @@
 package dev.roller.pkg.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.roller.repo.model.PackageRef;
 import java.nio.file.Files;
@@ -36,5 +37,23 @@ class FilesystemStoreTest extends PackageStoreContract {
     assertEquals(1, store.removeLeftovers(java.time.Duration.ofHours(1)));
     assertEquals(false, Files.exists(stale));
     assertEquals(true, Files.exists(fresh));
+  }
+
+  @Test
+  void keepsReportsInShardsAndMovesThoseKeptBeforeShards() throws Exception {
+    PackageStore store = store();
+    store.putReport("web1.example.com", "result: applied\ncommit: new\n".getBytes());
+    assertTrue(Files.exists(scratch.resolve("store").resolve(StoreKeys.report("web1.example.com"))));
+    Path reports = scratch.resolve("store/reports");
+    // as a server before shards kept them: one of a host with no sharded report, one of a host with a newer one
+    Files.writeString(reports.resolve("db1.example.com.yml"), "result: applied\ncommit: old-db\n");
+    Files.writeString(reports.resolve("web1.example.com.yml"), "result: applied\ncommit: old-web\n");
+    assertEquals(java.util.Set.of("db1.example.com", "web1.example.com"), store.reportTags().keySet());
+    assertEquals("result: applied\ncommit: old-db\n", new String(store.report("db1.example.com").orElseThrow()));
+    assertEquals("result: applied\ncommit: new\n", new String(store.report("web1.example.com").orElseThrow()),
+        "the report received since the old one stays");
+    try (var left = Files.list(reports)) {
+      assertEquals(List.of(), left.filter(Files::isRegularFile).toList(), "nothing is left outside the shards");
+    }
   }
 }

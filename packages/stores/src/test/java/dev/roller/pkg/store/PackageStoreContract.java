@@ -194,6 +194,21 @@ public abstract class PackageStoreContract {
   }
 
   @Test
+  void listsTheReportsOfEveryShard() throws Exception {
+    PackageStore store = store();
+    java.util.Set<String> hosts = new java.util.HashSet<>();
+    java.util.Set<String> shards = new java.util.HashSet<>();
+    for (int i = 0; i < 600; i++) {
+      String host = "h" + i + ".dc" + (i % 3) + ".example.com";
+      store.putReport(host, ("result: applied\ncommit: c" + i + "\n").getBytes());
+      hosts.add(host);
+      shards.add(StoreKeys.report(host).substring(0, StoreKeys.REPORTS.length() + 3));
+    }
+    assertTrue(shards.size() > 200, "600 hosts spread over the shards: " + shards.size());
+    assertEquals(hosts, store.reportTags().keySet());
+  }
+
+  @Test
   void storesALargePackage() throws Exception {
     PackageStore store = store();
     Path file = bytes("big", 50 << 20, 7);

@@ -48,6 +48,35 @@ class S3StoreTest extends PackageStoreContract {
   }
 
   @Test
+  void keepsReportsInShardsAndMovesThoseKeptBeforeShards() throws Exception {
+    store.putReport("web1.example.com", "result: applied\ncommit: new\n".getBytes());
+    String key = StoreKeys.report("web1.example.com");
+    assertTrue(key.matches("reports/[0-9a-f]{2}/web1\\.example\\.com\\.yml"), key);
+    assertTrue(Files.exists(scratch.resolve("s3/packages/fleet/" + key)), "the object's key is <prefix>/" + key);
+    try (software.amazon.awssdk.services.s3.S3Client raw = rawClient()) {
+      // as a server before shards kept them: one of a host with no sharded report, one of a host with a newer one
+      raw.putObject(b -> b.bucket("packages").key("fleet/reports/db1.example.com.yml"),
+          software.amazon.awssdk.core.sync.RequestBody.fromString("result: applied\ncommit: old-db\n"));
+      raw.putObject(b -> b.bucket("packages").key("fleet/reports/web1.example.com.yml"),
+          software.amazon.awssdk.core.sync.RequestBody.fromString("result: applied\ncommit: old-web\n"));
+      assertEquals(java.util.Set.of("db1.example.com", "web1.example.com"), store.reportTags().keySet());
+      assertEquals("result: applied\ncommit: old-db\n", new String(store.report("db1.example.com").orElseThrow()));
+      assertEquals("result: applied\ncommit: new\n", new String(store.report("web1.example.com").orElseThrow()),
+          "the report received since the old one stays");
+      assertEquals(List.of(), raw.listObjectsV2(b -> b.bucket("packages").prefix("fleet/reports/").delimiter("/")).contents(),
+          "nothing is left outside the shards");
+    }
+  }
+
+  private software.amazon.awssdk.services.s3.S3Client rawClient() {
+    return software.amazon.awssdk.services.s3.S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true)
+        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)))
+        .build();
+  }
+
+  @Test
   void listsMoreThanOnePageOfVersions() throws Exception {
     Path file = bytes("a", 10, 1);
     for (int i = 0; i < 1005; i++) {
