@@ -2,6 +2,7 @@ package dev.roller.pkg.store;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
@@ -98,11 +99,19 @@ public final class S3ProxyServer implements AutoCloseable {
     }
   }
 
-  /** Starts {@link #main} in a JVM of its own with heap {@code xmx} (e.g. "2g"), on this classpath. */
+  /** Starts {@link #main} in a JVM of its own with heap {@code xmx} (e.g. "2g"), on this classpath: the in-memory store. */
   public static Spawned spawn(String xmx) throws Exception {
-    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + xmx,
-        "-cp", System.getProperty("java.class.path"), S3ProxyServer.class.getName())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    return spawn(xmx, null);
+  }
+
+  /** As {@link #spawn(String)}, with the filesystem store in {@code dir} (null: the in-memory store). */
+  public static Spawned spawn(String xmx, Path dir) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + xmx, "-cp", System.getProperty("java.class.path"), S3ProxyServer.class.getName()));
+    if (dir != null) {
+      command.add(dir.toString());
+    }
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String first = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
         java.nio.charset.StandardCharsets.UTF_8)).readLine();
     if (first == null || !first.startsWith("endpoint ")) {
@@ -115,9 +124,10 @@ public final class S3ProxyServer implements AutoCloseable {
   /**
    * An in-memory S3Proxy in a process of its own (benchmarks: so that the heap and threads measured
    * are the config server's alone): prints {@code endpoint <url>}, then runs until its stdin closes.
+   * With a folder as its argument, the filesystem store in it.
    */
   public static void main(String[] args) throws Exception {
-    try (S3ProxyServer server = startInMemory()) {
+    try (S3ProxyServer server = args.length > 0 ? start(Path.of(args[0])) : startInMemory()) {
       System.out.println("endpoint " + server.endpoint());
       System.out.flush();
       while (System.in.read() >= 0) {
