@@ -25,13 +25,10 @@ public final class Render {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-  private static final ThreadLocal<Yaml> YAML = ThreadLocal.withInitial(() -> {
-    DumperOptions options = new DumperOptions();
-    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-    options.setDereferenceAliases(true);
-    options.setSplitLines(false);
-    return new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(options), options);
-  });
+  /** Block style, no anchors (a value twice is written twice), no folded lines. Not changed once made. */
+  private static final DumperOptions OPTIONS = options();
+  private static final ThreadLocal<Yaml> YAML = ThreadLocal.withInitial(() ->
+      new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(OPTIONS), OPTIONS));
 
   private Render() {}
 
@@ -43,7 +40,31 @@ public final class Render {
         throw new IllegalStateException("cannot render JSON: " + e.getMessage(), e);
       }
     }
-    return YAML.get().dump(document).getBytes(StandardCharsets.UTF_8);
+    String yaml;
+    try {
+      yaml = YamlEvents.dump(document, OPTIONS);
+    } catch (YamlEvents.Unplain e) {
+      yaml = snakeYaml(document);
+    }
+    return yaml.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The document by SnakeYAML's whole path (representer, serializer, emitter): what {@link YamlEvents} must equal. */
+  static String snakeYaml(Object document) {
+    return YAML.get().dump(document);
+  }
+
+  private static DumperOptions options() {
+    DumperOptions options = new DumperOptions();
+    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    options.setDereferenceAliases(true);
+    options.setSplitLines(false);
+    return options;
+  }
+
+  /** The options {@link #render} writes YAML with (for tests that compare the two paths; do not change them). */
+  static DumperOptions yamlOptions() {
+    return OPTIONS;
   }
 
   /** YAML (or JSON) from outside as plain values, read by the one policy for that ({@link SafeYaml}). */
