@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,22 +121,6 @@ class FleetIndexBench {
           figures.append(path.equals("/") ? "page" : "failing").append("_ms=").append(times.get(10)).append('\n');
         }
 
-        // Reports at `rate` a second for 20 s, open loop, while one spec is asked for in a loop.
-        String specHost = hosts.get(1);
-        AtomicBoolean running = new AtomicBoolean(true);
-        List<Long> specTimes = Collections.synchronizedList(new ArrayList<>());
-        Thread specs = new Thread(() -> {
-          while (running.get()) {
-            long t = System.nanoTime();
-            try {
-              get(client, base + "/hosts/" + specHost + "/spec");
-            } catch (Exception e) {
-              return;
-            }
-            specTimes.add((System.nanoTime() - t) / 1000);
-          }
-        });
-        specs.start();
         // -Dfleet.jfr=FILE: a flight recording of the report phase, to see where its time goes.
         jdk.jfr.Recording jfr = null;
         if (System.getProperty("fleet.jfr") != null) {
@@ -145,47 +128,12 @@ class FleetIndexBench {
           jfr.setDestination(Path.of(System.getProperty("fleet.jfr")));
           jfr.start();
         }
-        ExecutorService senders = Executors.newFixedThreadPool(64);
-        List<Future<Long>> sent = new ArrayList<>();
-        int total = rate * 20;
-        long begin = System.nanoTime();
-        for (int i = 0; i < total; i++) {
-          long due = begin + i * 1_000_000_000L / rate;
-          String h = hosts.get((i * 7919) % hosts.size());
-          sent.add(senders.submit(() -> {
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-              TimeUnit.NANOSECONDS.sleep(wait); // the schedule of an open-loop load
-            }
-            long t = System.nanoTime();
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/hosts/" + h + "/report"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"result\":\"failed\",\"error\":\"bench\"}"))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 201) {
-              throw new IllegalStateException("a report answered " + r.statusCode() + ": " + r.body());
-            }
-            return (System.nanoTime() - t) / 1000;
-          }));
-        }
-        List<Long> reportTimes = new ArrayList<>();
-        for (Future<Long> f : sent) {
-          reportTimes.add(f.get());
-        }
-        long took = (System.nanoTime() - begin) / 1_000_000;
+        // Reports at `rate` a second for 20 s, open loop, while one spec is asked for in a loop.
+        figures.append(ReportLoad.run(client, base, hosts, rate, 20).lines(""));
         if (jfr != null) {
           jfr.stop();
           jfr.close();
         }
-        running.set(false);
-        specs.join();
-        senders.shutdown();
-        Collections.sort(reportTimes);
-        List<Long> specSorted = new ArrayList<>(specTimes);
-        Collections.sort(specSorted);
-        figures.append("reports=").append(total).append("\nreports_ms=").append(took)
-            .append("\nreport_p99_ms=").append(reportTimes.get((int) (reportTimes.size() * 0.99)) / 1000.0)
-            .append("\nspec_p99_ms=").append(specSorted.get((int) (specSorted.size() * 0.99)) / 1000.0)
-            .append("\nspecs=").append(specSorted.size()).append('\n');
         app.flushHistory();
       }
     } finally {
@@ -194,7 +142,7 @@ class FleetIndexBench {
     Files.writeString(out, figures);
   }
 
-  private static void awaitHealthy(HttpClient client, String base) throws Exception {
+  static void awaitHealthy(HttpClient client, String base) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (get(client, base + "/health").statusCode() != 200 && System.nanoTime() < deadline) {
       Thread.sleep(50); // measuring how long it takes: a poll, not a synchronisation

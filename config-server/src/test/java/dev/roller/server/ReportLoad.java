@@ -1,0 +1,90 @@
+package dev.roller.server;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The report load of the fleet benchmarks: {@code rate} reports a second for {@code seconds}, open
+ * loop (each sent at its time whether or not the ones before were answered, from 64 threads), to
+ * hosts spread over {@code hosts}, while one host's spec is asked for in a loop.
+ */
+final class ReportLoad {
+  /** How it went: reports sent, how long they took in all, and p99s in milliseconds. */
+  record Figures(int reports, long tookMs, double reportP99Ms, double specP99Ms, int specs) {
+    String lines(String prefix) {
+      return prefix + "reports=" + reports + "\n" + prefix + "reports_ms=" + tookMs + "\n" + prefix + "report_p99_ms=" + reportP99Ms
+          + "\n" + prefix + "spec_p99_ms=" + specP99Ms + "\n" + prefix + "specs=" + specs + "\n";
+    }
+  }
+
+  private ReportLoad() {}
+
+  static Figures run(HttpClient client, String base, List<String> hosts, int rate, int seconds) throws Exception {
+    String specHost = hosts.get(1);
+    AtomicBoolean running = new AtomicBoolean(true);
+    List<Long> specTimes = Collections.synchronizedList(new ArrayList<>());
+    Thread specs = new Thread(() -> {
+      while (running.get()) {
+        long t = System.nanoTime();
+        try {
+          client.send(HttpRequest.newBuilder(URI.create(base + "/hosts/" + specHost + "/spec")).timeout(Duration.ofSeconds(60)).build(),
+              HttpResponse.BodyHandlers.discarding());
+        } catch (Exception e) {
+          return;
+        }
+        specTimes.add((System.nanoTime() - t) / 1000);
+      }
+    });
+    specs.start();
+    ExecutorService senders = Executors.newFixedThreadPool(64);
+    List<Future<Long>> sent = new ArrayList<>();
+    int total = rate * seconds;
+    long begin = System.nanoTime();
+    try {
+      for (int i = 0; i < total; i++) {
+        long due = begin + i * 1_000_000_000L / rate;
+        String h = hosts.get((int) ((i * 7919L) % hosts.size()));
+        sent.add(senders.submit(() -> {
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait); // the schedule of an open-loop load
+          }
+          long t = System.nanoTime();
+          HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/hosts/" + h + "/report"))
+              .POST(HttpRequest.BodyPublishers.ofString("{\"result\":\"failed\",\"error\":\"bench\"}"))
+              .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+          if (r.statusCode() != 201) {
+            throw new IllegalStateException("a report answered " + r.statusCode() + ": " + r.body());
+          }
+          return (System.nanoTime() - t) / 1000;
+        }));
+      }
+      List<Long> reportTimes = new ArrayList<>();
+      for (Future<Long> f : sent) {
+        reportTimes.add(f.get());
+      }
+      long took = (System.nanoTime() - begin) / 1_000_000;
+      running.set(false);
+      specs.join();
+      Collections.sort(reportTimes);
+      List<Long> specSorted = new ArrayList<>(specTimes);
+      Collections.sort(specSorted);
+      return new Figures(total, took, reportTimes.get((int) (reportTimes.size() * 0.99)) / 1000.0,
+          specSorted.isEmpty() ? -1 : specSorted.get((int) (specSorted.size() * 0.99)) / 1000.0, specSorted.size());
+    } finally {
+      running.set(false);
+      senders.shutdownNow();
+    }
+  }
+}
