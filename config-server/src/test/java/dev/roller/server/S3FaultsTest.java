@@ -77,6 +77,14 @@ class S3FaultsTest {
     s3.close();
   }
 
+  /** Whether /health says the index's last look at the store went through, and ended after {@code time}. */
+  private boolean lookedAfter(java.time.Instant time) throws Exception {
+    Object doc = new org.yaml.snakeyaml.Yaml().load(server.get("/health").body());
+    java.util.Map<?, ?> reports = (java.util.Map<?, ?>) ((java.util.Map<?, ?>) doc).get("reports");
+    Object at = reports.get("refreshed_at");
+    return reports.get("stale") == null && at != null && java.time.Instant.parse(at.toString()).isAfter(time);
+  }
+
   private HttpResponse<String> spec() throws Exception {
     return server.get("/hosts/" + HOST + "/spec");
   }
@@ -127,6 +135,15 @@ class S3FaultsTest {
 
     // S3 comes back: everything accepted is there, and the server works again.
     proxy.set(Fault.none());
+    // The proxy closed every connection it carried, and the server's S3 client keeps some of them
+    // pooled (its listing uses 16 at a time): a request on one fails, retried on the next. A whole
+    // look at the store begun after S3 came back (its 300 ms poll) uses them all up; wait for one.
+    java.time.Instant back = java.time.Instant.now().plusMillis(700);
+    long settle = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!lookedAfter(back) && System.nanoTime() < settle) {
+      Thread.sleep(50); // polling /health for a refresh after `back`, bounded by 10 s
+    }
+    assertTrue(lookedAfter(back), "the server looked at the store after S3 came back: " + server.get("/health").body());
     for (int g : accepted) {
       String history = server.get("/hosts/" + HOST + "/history").body();
       assertTrue(history.contains("generation: " + g), "the report of generation " + g + " was accepted, so it is kept: " + history);
