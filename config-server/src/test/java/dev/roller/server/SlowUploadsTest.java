@@ -108,13 +108,13 @@ class SlowUploadsTest {
   }
 
   @Test
-  void busyUploadThreadsShowOnHealthAndOverflowIsRefusedAtOnce() throws Exception {
+  void busyReportThreadsShowOnHealthAndOverflowIsRefusedAtOnce() throws Exception {
     TestRepo repo = TestRepo.minimal(dir.resolve("repo"));
     repo.commit("first");
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch storing = new CountDownLatch(1);
     PackageStore gated = new GatedReports(new FilesystemStore(dir.resolve("store")), storing, release);
-    ServerLimits limits = ServerLimits.defaults().withBodies(ServerLimits.DEFAULT_BODY_TIMEOUT, 1);
+    ServerLimits limits = ServerLimits.defaults().withReports(1);
     try (ServerFixture server = ServerFixture.start(repo, dir, gated, ServerFixture.TOKEN, limits)) {
       List<Socket> reports = new ArrayList<>();
       try {
@@ -129,7 +129,7 @@ class SlowUploadsTest {
         }
         String health = await(server, "/health", b -> b.contains("queued: " + queue));
         assertTrue(health.contains("status: degraded"), health);
-        assertTrue(health.contains("saturated: all 1 upload threads busy, " + queue + " uploads waiting"), health);
+        assertTrue(health.contains("saturated: all 1 report threads busy, " + queue + " reports waiting"), health);
         try (Socket overflow = open(server, request)) {
           assertEquals("HTTP/1.1 503 Service Unavailable", statusLine(overflow), "past the queue: refused at once");
         }
@@ -144,6 +144,39 @@ class SlowUploadsTest {
           socket.close();
         }
       }
+    }
+  }
+
+  @Test
+  void aPackageUploadStuckInTheStoreKeepsNoReportWaiting() throws Exception {
+    TestRepo repo = TestRepo.minimal(dir.resolve("repo"));
+    repo.commit("first");
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch storing = new CountDownLatch(1);
+    PackageStore gated = new GatedPackages(new FilesystemStore(dir.resolve("store")), storing, release);
+    // One thread for package uploads; before reports had threads of their own, they waited behind it.
+    ServerLimits limits = ServerLimits.defaults().withBodies(ServerLimits.DEFAULT_BODY_TIMEOUT, 1);
+    try (ServerFixture server = ServerFixture.start(repo, dir, gated, ServerFixture.TOKEN, limits)) {
+      var built = server.build("hello-web", "1.0.0", "hello");
+      var upload = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return server.publish(built, ServerFixture.TOKEN).statusCode();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      try {
+        assertTrue(storing.await(20, TimeUnit.SECONDS), "the upload reached the store");
+        HttpResponse<String> report = server.send("POST", "/hosts/" + HOST + "/report",
+            java.net.http.HttpRequest.BodyPublishers.ofString("result: applied\n"));
+        assertEquals(201, report.statusCode(), report.body());
+        java.util.Map<?, ?> uploads = (java.util.Map<?, ?>) ((java.util.Map<?, ?>) new org.yaml.snakeyaml.Yaml()
+            .load(server.get("/health").body())).get("uploads");
+        assertEquals(1, uploads.get("busy"), "the upload thread is still held: " + uploads);
+      } finally {
+        release.countDown();
+      }
+      assertEquals(201, upload.get(30, TimeUnit.SECONDS));
     }
   }
 
@@ -206,19 +239,52 @@ class SlowUploadsTest {
     }
   }
 
-  /** A real filesystem store whose report writes wait at a gate: upload threads kept busy on purpose. */
-  private record GatedReports(PackageStore store, CountDownLatch storing, CountDownLatch release) implements PackageStore {
+  /** Waits (at most a minute) at the test's gate. */
+  private static void gate(CountDownLatch storing, CountDownLatch release) throws IOException {
+    storing.countDown();
+    try {
+      if (!release.await(60, TimeUnit.SECONDS)) {
+        throw new IOException("the test never opened the gate");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  /** A real filesystem store whose package puts wait at a gate: an upload held in the store on purpose. */
+  private static final class GatedPackages extends GatedReports {
+    GatedPackages(PackageStore store, CountDownLatch storing, CountDownLatch release) {
+      super(store, storing, release);
+    }
+
     @Override
     public String putReport(String host, byte[] report) throws IOException {
-      storing.countDown();
-      try {
-        if (!release.await(60, TimeUnit.SECONDS)) {
-          throw new IOException("the test never opened the gate");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException(e);
-      }
+      return store.putReport(host, report);
+    }
+
+    @Override
+    public PutResult put(PackageRef id, Path tarball, Sha256 sha256) throws IOException, PackageException {
+      gate(storing, release);
+      return store.put(id, tarball, sha256);
+    }
+  }
+
+  /** A real filesystem store whose report writes wait at a gate: report threads kept busy on purpose. */
+  private static class GatedReports implements PackageStore {
+    final PackageStore store;
+    final CountDownLatch storing;
+    final CountDownLatch release;
+
+    GatedReports(PackageStore store, CountDownLatch storing, CountDownLatch release) {
+      this.store = store;
+      this.storing = storing;
+      this.release = release;
+    }
+
+    @Override
+    public String putReport(String host, byte[] report) throws IOException {
+      gate(storing, release);
       return store.putReport(host, report);
     }
 

@@ -72,10 +72,16 @@ final class ServeCommand implements Callable<Integer> {
   String bodyTimeout;
 
   @Option(names = "--upload-workers", defaultValue = "" + ServerLimits.DEFAULT_UPLOAD_WORKERS, paramLabel = "N",
-      description = "Threads that check and store complete reports and uploads, apart from the workers that answer "
+      description = "Threads that inspect and store complete package uploads, apart from the workers that answer "
           + "specs and tarballs; " + ServerLimits.UPLOAD_QUEUE_PER_WORKER + " more per thread may wait, past that 503 "
           + "(default: ${DEFAULT-VALUE}).")
   int uploadWorkers;
+
+  @Option(names = "--report-workers", defaultValue = "" + ServerLimits.DEFAULT_REPORT_WORKERS, paramLabel = "N",
+      description = "Threads that check and keep complete reports and hook calls, apart from the upload threads, so a "
+          + "slow publish never keeps a report waiting; " + ServerLimits.UPLOAD_QUEUE_PER_WORKER + " more per thread "
+          + "may wait, past that 503 (default: ${DEFAULT-VALUE}).")
+  int reportWorkers;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   StoreOptions store;
@@ -156,7 +162,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       limits = ServerLimits.withIdle(dev.roller.repo.model.Durations.parse(idleTimeout), maxConnections,
           ConfigServerApp.defaultWorkers())
-          .withBodies(dev.roller.repo.model.Durations.parse(bodyTimeout), uploadWorkers);
+          .withBodies(dev.roller.repo.model.Durations.parse(bodyTimeout), uploadWorkers).withReports(reportWorkers);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--idle-timeout/--max-connections/--body-timeout/--upload-workers: " + e.getMessage());

@@ -64,6 +64,8 @@ public final class Api implements AutoCloseable {
   private final ReportHistory reportHistory;
   private final BootstrapView bootstrap;
   private final Uploads uploads;
+  /** Reports and hook calls: small bodies, kept apart from package uploads. */
+  private final Uploads intake;
   private final Path uploadDir;
   private final long maxUpload;
 
@@ -82,7 +84,9 @@ public final class Api implements AutoCloseable {
     this.specs = new SpecViews(store, snapshots, rollouts);
     this.rolloutViews = new RolloutViews(rollouts);
     this.packages = new PackageViews(store, publishToken, maxUpload);
-    this.uploads = new Uploads(limits.uploadWorkers(), limits.uploadWorkers() * ServerLimits.UPLOAD_QUEUE_PER_WORKER,
+    this.uploads = new Uploads("upload", limits.uploadWorkers(), limits.uploadWorkers() * ServerLimits.UPLOAD_QUEUE_PER_WORKER,
+        limits.bodyTimeout());
+    this.intake = new Uploads("report", limits.reportWorkers(), limits.reportWorkers() * ServerLimits.UPLOAD_QUEUE_PER_WORKER,
         limits.bodyTimeout());
     this.uploadDir = uploadDir;
     this.maxUpload = maxUpload;
@@ -116,7 +120,7 @@ public final class Api implements AutoCloseable {
         .get("/hosts/{fqdn}/users", cached(view(true, takes(repo::hostUsers))))
         .get("/hosts/{fqdn}/status", view(takes(reports::status)))
         .get("/hosts/{fqdn}/history", view(takes(reports::history)))
-        .post("/hosts/{fqdn}/report", uploads.inMemory(ReportViews.MAX_REPORT, handle(false, reports::report)))
+        .post("/hosts/{fqdn}/report", intake.inMemory(ReportViews.MAX_REPORT, handle(false, reports::report)))
         .get("/users", cached(view(true, takes(repo::users))))
         .get("/users/{login}", cached(view(true, takes(repo::user))))
         .get("/users/{login}/hosts", cached(view(true, takes(repo::userHosts))))
@@ -132,7 +136,7 @@ public final class Api implements AutoCloseable {
         .get("/log", view(takes(history::log, "path", "limit")))
         .get("/rollouts", view(takes(rolloutViews::rollouts)))
         .get("/rollouts/{hc}", view(takes(rolloutViews::rollout)))
-        .post("/hooks/refresh", uploads.inMemory(MAX_HOOK_BODY, handle(false, this::refresh)))
+        .post("/hooks/refresh", intake.inMemory(MAX_HOOK_BODY, handle(false, this::refresh)))
         .setFallbackHandler(exchange -> Responses.error(exchange, 404, "no such resource: " + exchange.getRequestPath()))
         .setInvalidMethodHandler(exchange -> Responses.error(exchange, 405,
             exchange.getRequestMethod() + " is not allowed on " + exchange.getRequestPath()));
@@ -349,6 +353,7 @@ public final class Api implements AutoCloseable {
     doc.put("workers", Request.map("busy", busy.get(), "threads", workers.getMaxWorkerPoolSize(),
         "queued", workers.getWorkerQueueSize()));
     doc.put("uploads", Request.map("busy", uploads.busy(), "threads", uploads.threads(), "queued", uploads.queued()));
+    doc.put("report_intake", Request.map("busy", intake.busy(), "threads", intake.threads(), "queued", intake.queued()));
     doc.put("long_polls", Request.map("parked", polls.parked()));
     ReportIndex.Standing index = rollouts.reports().standing();
     Map<String, Object> reportsDoc = Request.map("hosts", index.hosts(), "loaded", index.loaded());
@@ -394,21 +399,19 @@ public final class Api implements AutoCloseable {
     exchange.getResponseSender().send(ByteBuffer.wrap(body));
   }
 
-  /** Why requests are waiting for a thread (every worker or upload thread busy, some queued), or null. */
+  /** Why requests are waiting for a thread (every worker, upload or report thread busy, some queued), or null. */
   private String saturated(HttpServerExchange exchange) {
     XnioWorkerMXBean workers = exchange.getConnection().getWorker().getMXBean();
     if (workers.getWorkerQueueSize() > 0) {
       return "all " + workers.getMaxWorkerPoolSize() + " workers busy, " + workers.getWorkerQueueSize() + " requests waiting";
     }
-    if (uploads.queued() > 0) {
-      return "all " + uploads.threads() + " upload threads busy, " + uploads.queued() + " uploads waiting";
-    }
-    return null;
+    return uploads.saturated() != null ? uploads.saturated() : intake.saturated();
   }
 
   @Override
   public void close() {
     uploads.close();
+    intake.close();
     reportHistory.close();
     rollouts.reports().close();
     polls.close();

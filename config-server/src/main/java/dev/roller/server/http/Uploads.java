@@ -39,17 +39,20 @@ final class Uploads implements AutoCloseable {
   /** Time a body gets on top of the base deadline for each MiB it declares (a floor of 1 MiB/s). */
   static final Duration PER_MIB = Duration.ofSeconds(1);
 
+  private final String name;
   private final ThreadPoolExecutor pool;
   private final Duration deadline;
 
   /**
-   * @param threads upload threads (parse, inspect, store)
+   * @param name the threads' name ("upload", "report")
+   * @param threads the pool's threads (parse, inspect, store)
    * @param queue complete bodies waiting for a thread, at most
    * @param deadline a body must arrive whole within this (plus {@link #PER_MIB} for each MiB declared)
    */
-  Uploads(int threads, int queue, Duration deadline) {
+  Uploads(String name, int threads, int queue, Duration deadline) {
+    this.name = name;
     this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queue), r -> {
-      Thread thread = new Thread(r, "upload");
+      Thread thread = new Thread(r, name);
       thread.setDaemon(true);
       return thread;
     });
@@ -149,7 +152,7 @@ final class Uploads implements AutoCloseable {
     };
   }
 
-  /** Threads busy on uploads, the pool's size, and complete bodies waiting: for /health. */
+  /** Threads busy, the pool's size, and complete bodies waiting: for /health. */
   int busy() {
     return pool.getActiveCount();
   }
@@ -160,6 +163,11 @@ final class Uploads implements AutoCloseable {
 
   int queued() {
     return pool.getQueue().size();
+  }
+
+  /** What {@code /health} says when every thread is busy and bodies wait, or null. */
+  String saturated() {
+    return queued() == 0 ? null : "all " + threads() + " " + name + " threads busy, " + queued() + " " + name + "s waiting";
   }
 
   @Override
@@ -192,7 +200,7 @@ final class Uploads implements AutoCloseable {
       } catch (RejectedExecutionException e) {
         cleanup.run();
         exchange.getIoThread().execute(() -> Connectors.executeRootHandler(ex -> Responses.error(ex, 503,
-            "the server is busy with " + pool.getQueue().size() + " uploads; try again shortly"), exchange));
+            "the server is busy with " + pool.getQueue().size() + " " + name + "s waiting; try again shortly"), exchange));
       }
     };
     exchange.dispatch(guarded, ex -> {
