@@ -12,9 +12,7 @@ set -euo pipefail
 repo=$(repo_100k)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$top" && mvn -o -q -B install -pl config-repo,packages,packages/stores -DskipTests >&2 \
-  && mvn -o -q -B -pl config-server test -Dtest=FleetIndexBench -Dsurefire.failIfNoSpecifiedTests=false \
-       -Dfleet.repo="$repo" -Dfleet.out="$work/out" >&2)
+server_bench FleetIndexBench -Dfleet.repo="$repo" -Dfleet.out="$work/out"
 get() { sed -n "s/^$1=//p" "$work/out"; }
 cat "$work/out" > "$out/fleet-100k.txt"
 verdict=$(awk -v r="$(get ready_ms)" -v p="$(get page_ms)" -v f="$(get failing_ms)" -v h="$(get heap_mb)" \

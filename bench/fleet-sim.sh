@@ -16,9 +16,7 @@ pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 # 1. The simulation.
-(cd "$top" && mvn -o -q -B install -pl config-repo,packages,packages/stores -DskipTests >&2 \
-  && mvn -o -q -B -pl config-server test -Dtest=FleetSimBench -Dsurefire.failIfNoSpecifiedTests=false \
-       -Dfleet.hosts=1000 -Dfleet.out="$work/sim.out" >&2)
+server_bench FleetSimBench -Dfleet.hosts=1000 -Dfleet.out="$work/sim.out"
 get() { sed -n "s/^$1=//p" "$work/sim.out"; }
 good_ms=$(get good_ms); early=$(get good_early); got=$(get bad_got); halted_ms=$(get bad_halted_ms)
 agree=$( [ "$(get good_agree)" = true ] && [ "$(get bad_agree)" = true ] && echo yes || echo no)

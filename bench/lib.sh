@@ -169,3 +169,11 @@ repo_100k() {
   fi
   echo "$repo"
 }
+
+# Runs a benchmark class of config-server's test sources through surefire (after installing the
+# modules it needs), passing the -D properties given: server_bench FleetIndexBench -Dfleet.out=...
+server_bench() {
+  local test=$1; shift
+  (cd "$top" && mvn -o -q -B install -pl config-repo,packages,packages/stores -DskipTests >&2 \
+    && mvn -o -q -B -pl config-server test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false "$@" >&2)
+}

@@ -9,9 +9,7 @@ set -euo pipefail
 repo=$(repo_100k)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$top" && mvn -o -q -B install -pl config-repo,packages,packages/stores -DskipTests >&2 \
-  && mvn -o -q -B -pl config-server test -Dtest=ReportIngestBench -Dsurefire.failIfNoSpecifiedTests=false \
-       -Dfleet.repo="$repo" -Dfleet.out="$work/out" >&2)
+server_bench ReportIngestBench -Dfleet.repo="$repo" -Dfleet.out="$work/out"
 cp "$work/out" "$out/report-ingest.txt"
 get() { sed -n "s/^$1=//p" "$work/out"; }
 for store in fs s3; do

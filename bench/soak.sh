@@ -10,9 +10,7 @@ set -euo pipefail
 command -v wrk >/dev/null || { echo "bench: needs wrk (apt-get install wrk)" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$top" && mvn -o -q -B install -pl config-repo,packages,packages/stores -DskipTests >&2 \
-  && mvn -o -q -B -pl config-server test -Dtest=SoakBench -Dsurefire.failIfNoSpecifiedTests=false \
-       -Dsoak.seconds="${SOAK_SECONDS:-60}" -Dsoak.out="$work/out" >&2)
+server_bench SoakBench -Dsoak.seconds="${SOAK_SECONDS:-60}" -Dsoak.out="$work/out"
 get() { sed -n "s/^$1=//p" "$work/out"; }
 cp "$work/out" "$out/soak.txt"
 verdict=$(awk -v n="$(get non_2xx)" -v s="$(get socket_errors)" -v r="$(get reports_refused)" -v b="$(get broken_served)" \
