@@ -29,8 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * bucket on S3Proxy (its in-memory store: its filesystem store rescans the folder for every
  * listing page, minutes at 100,000 objects, which no real S3 does) in a process of its own, then
  * a first config server (no compacted index yet: every report read) and, once it has written the
- * compacted index, a second: how long until each one's report index is loaded, the second's heap, {@code /} and {@code /fleet?state=failing} times, and 500 reports/s posted for
- * 20 s (p99) while a spec is asked for in a loop (p99). Figures go to {@code fleet.out}.
+ * compacted index, a second: how long until each one's report index is loaded, the second's heap,
+ * {@code /} and {@code /fleet?state=failing} times (as they are, and with a report posted before
+ * each), and 500 reports/s posted for 20 s (p99) while a spec is asked for in a loop (p99). Figures
+ * go to {@code fleet.out}.
  */
 class FleetIndexBench {
   @TempDir Path dir;
@@ -106,19 +108,27 @@ class FleetIndexBench {
         System.gc();
         figures.append("heap_mb=").append(Runtime.getRuntime().totalMemory() / 1048576 - Runtime.getRuntime().freeMemory() / 1048576)
             .append('\n');
-        for (String path : List.of("/", "/fleet?state=failing")) {
-          get(client, base + path); // the first after a commit works out the targets
-          List<Long> times = new ArrayList<>();
-          for (int i = 0; i < 20; i++) {
-            long t = System.nanoTime();
-            HttpResponse<String> r = get(client, base + path);
-            times.add((System.nanoTime() - t) / 1_000_000);
-            if (r.statusCode() != 200) {
-              throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
+        // Each view twice: with no report between views, and with one posted (untimed) before each.
+        int churned = 0;
+        for (boolean churn : List.of(false, true)) {
+          for (String path : List.of("/", "/fleet?state=failing")) {
+            get(client, base + path); // the first after a commit works out the targets
+            List<Long> times = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+              if (churn) {
+                post(client, base, hosts.get((churned++ * 7919) % hosts.size()));
+              }
+              long t = System.nanoTime();
+              HttpResponse<String> r = get(client, base + path);
+              times.add((System.nanoTime() - t) / 1_000_000);
+              if (r.statusCode() != 200) {
+                throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
+              }
             }
+            Collections.sort(times);
+            figures.append(churn ? "churn_" : "").append(path.equals("/") ? "page" : "failing").append("_ms=").append(times.get(10))
+                .append('\n');
           }
-          Collections.sort(times);
-          figures.append(path.equals("/") ? "page" : "failing").append("_ms=").append(times.get(10)).append('\n');
         }
 
         // -Dfleet.jfr=FILE: a flight recording of the report phase, to see where its time goes.
@@ -146,6 +156,15 @@ class FleetIndexBench {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (get(client, base + "/health").statusCode() != 200 && System.nanoTime() < deadline) {
       Thread.sleep(50); // measuring how long it takes: a poll, not a synchronisation
+    }
+  }
+
+  private static void post(HttpClient client, String base, String host) throws Exception {
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/hosts/" + host + "/report"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"result\":\"failed\",\"error\":\"bench\"}"))
+        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException("a report answered " + r.statusCode() + ": " + r.body());
     }
   }
 

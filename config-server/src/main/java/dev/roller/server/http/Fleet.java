@@ -7,9 +7,13 @@ import dev.roller.server.rollout.Rollouts;
 import dev.roller.server.snapshot.Snapshot;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -64,6 +68,16 @@ final class Fleet {
       n[s.ordinal()]++;
     }
 
+    void remove(State s) {
+      n[s.ordinal()]--;
+    }
+
+    Counts copy() {
+      Counts c = new Counts();
+      System.arraycopy(n, 0, c.n, 0, n.length);
+      return c;
+    }
+
     int of(State s) {
       return n[s.ordinal()];
     }
@@ -98,8 +112,10 @@ final class Fleet {
   /**
    * The fleet at one commit and one version of the reports: every host in name order, and the
    * hosts per state per datacenter and hostclass ({@code grid}: datacenter, then hostclass).
+   * {@code positions} (each host's place in {@code rows}) is the commit's, shared by its summaries.
    */
-  record Summary(String commit, long version, List<Row> rows, Map<String, Map<String, Counts>> grid, Counts totals) {
+  record Summary(String commit, long version, List<Row> rows, Map<String, Map<String, Counts>> grid, Counts totals,
+      Map<String, Integer> positions) {
     /** The rows a filter selects (null: any), in name order. */
     List<Row> select(State state, String hostclass, String datacenter) {
       if (state == null && hostclass == null && datacenter == null) {
@@ -165,19 +181,67 @@ final class Fleet {
     if (kept != null && kept.commit().equals(s.commit()) && kept.version() == version) {
       return kept;
     }
+    if (kept != null && kept.commit().equals(s.commit())) {
+      Optional<Set<String>> changed = reports.changedSince(kept.version());
+      if (changed.isPresent()) {
+        return remember(updated(s, kept, version, changed.get()));
+      }
+    }
+    return remember(rebuilt(s, version));
+  }
+
+  private Summary remember(Summary summary) {
+    last = summary;
+    return summary;
+  }
+
+  /** Every host's standing worked out afresh (a new commit, or more report changes than the index remembers). */
+  private Summary rebuilt(Snapshot s, long version) {
     rollouts.prepare(s);
     List<Row> rows = new ArrayList<>(s.repo().hosts().size());
+    Map<String, Integer> positions = new HashMap<>(s.repo().hosts().size() * 2);
     Map<String, Map<String, Counts>> grid = new TreeMap<>();
     Counts totals = new Counts();
     for (Host host : s.repo().hosts().values()) {
       Report report = report(host.name());
       State state = state(rollouts.target(s, host.name()), report);
+      positions.put(host.name(), rows.size());
       rows.add(new Row(host, state, report));
       grid.computeIfAbsent(host.datacenter(), k -> new TreeMap<>()).computeIfAbsent(host.hostclass(), k -> new Counts()).add(state);
       totals.add(state);
     }
-    Summary summary = new Summary(s.commit(), version, List.copyOf(rows), grid, totals);
-    last = summary;
-    return summary;
+    return new Summary(s.commit(), version, List.copyOf(rows), grid, totals, Collections.unmodifiableMap(positions));
+  }
+
+  /**
+   * {@code kept} with the standing of the hosts whose reports changed since worked out again: a
+   * report posted between two views costs those hosts, not the fleet. Equal to {@link #rebuilt}
+   * (a host's target depends on the commit alone, its state on its own report alone).
+   */
+  private Summary updated(Snapshot s, Summary kept, long version, Set<String> changed) {
+    Row[] rows = kept.rows().toArray(new Row[0]);
+    Map<String, Map<String, Counts>> grid = new TreeMap<>();
+    kept.grid().forEach((dc, byHostclass) -> {
+      Map<String, Counts> copy = new TreeMap<>();
+      byHostclass.forEach((hc, c) -> copy.put(hc, c.copy()));
+      grid.put(dc, copy);
+    });
+    Counts totals = kept.totals().copy();
+    for (String name : changed) {
+      Integer at = kept.positions().get(name);
+      if (at == null) {
+        continue; // a report from a host the commit does not have: it is in no row
+      }
+      Row was = rows[at];
+      Report report = report(name);
+      State state = state(rollouts.target(s, name), report);
+      Counts cell = grid.get(was.host().datacenter()).get(was.host().hostclass());
+      cell.remove(was.state());
+      totals.remove(was.state());
+      cell.add(state);
+      totals.add(state);
+      rows[at] = new Row(was.host(), state, report);
+    }
+    return new Summary(s.commit(), version, List.of(rows), grid, totals, kept.positions());
   }
 }

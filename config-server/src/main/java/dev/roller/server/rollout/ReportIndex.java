@@ -73,7 +73,7 @@ public final class ReportIndex implements AutoCloseable {
   /** What the last refresh listed and read, and how long each took. */
   private volatile String lastRefresh;
   /** The hosts of the last {@link #LOG} changes: slot {@code v % LOG} holds the host of change {@code v}. */
-  static final int LOG = 8192;
+  public static final int LOG = 8192;
   private final String[] changedHost = new String[LOG];
   private final long[] changedAt = new long[LOG];
   private volatile String written;
