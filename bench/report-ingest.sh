@@ -4,12 +4,13 @@
 # with its history, first in a filesystem store (the server's own cost), then in S3Proxy's in-memory
 # store in a process of its own on the same two cores (fleet-100k's store). Target (issue 16): 500
 # reports/s with p99 < 100 ms, stored in S3Proxy; the filesystem row says what the server alone does.
+# REPORT_WORKERS=N runs the server with N report threads (--report-workers; default 8).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 repo=$(repo_100k)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-server_bench ReportIngestBench -Dfleet.repo="$repo" -Dfleet.out="$work/out"
+server_bench ReportIngestBench -Dfleet.repo="$repo" -Dfleet.out="$work/out" ${REPORT_WORKERS:+-Dfleet.reportWorkers=$REPORT_WORKERS}
 cp "$work/out" "$out/report-ingest.txt"
 get() { sed -n "s/^$1=//p" "$work/out"; }
 for store in fs s3; do

@@ -46,7 +46,8 @@ class ReportIngestBench {
 
   private String measure(HttpClient client, Path repo, List<String> hosts, int rate, PackageStore store, String name) throws Exception {
     try (ConfigServerApp app = ConfigServerApp.start(new Snapshots(RepoSource.open(repo.toString(), dir.resolve("cache-" + name)), "main"),
-        store, ServerFixture.TOKEN, dir.resolve("uploads-" + name), "127.0.0.1", 0, Duration.ofMinutes(10), ServerLimits.defaults())) {
+        store, ServerFixture.TOKEN, dir.resolve("uploads-" + name), "127.0.0.1", 0, Duration.ofMinutes(10),
+        ServerLimits.defaults().withReports(Integer.getInteger("fleet.reportWorkers", ServerLimits.DEFAULT_REPORT_WORKERS)))) {
       String base = "http://127.0.0.1:" + app.port();
       FleetIndexBench.awaitHealthy(client, base);
       ReportLoad.run(client, base, hosts, rate, 5); // the JIT's warm-up, not measured
