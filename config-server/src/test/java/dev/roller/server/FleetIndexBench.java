@@ -1,5 +1,6 @@
 package dev.roller.server;
 
+import dev.roller.pkg.store.CachingStore;
 import dev.roller.pkg.store.S3ProxyServer;
 import dev.roller.pkg.store.S3Settings;
 import dev.roller.pkg.store.S3Store;
@@ -94,7 +95,8 @@ class FleetIndexBench {
             .append('\n');
       }
 
-      S3Store store = S3Store.create(settings);
+      // The second as `serve` runs one: the local package cache in front of S3.
+      CachingStore store = new CachingStore(S3Store.create(settings), dir.resolve("cache-packages"));
       Snapshots snapshots = new Snapshots(RepoSource.open(repo.toString(), dir.resolve("cache")), "main");
       long starting = System.nanoTime();
       try (ConfigServerApp app = ConfigServerApp.start(snapshots, store, ServerFixture.TOKEN, dir.resolve("uploads"),
@@ -108,6 +110,7 @@ class FleetIndexBench {
         System.gc();
         figures.append("heap_mb=").append(Runtime.getRuntime().totalMemory() / 1048576 - Runtime.getRuntime().freeMemory() / 1048576)
             .append('\n');
+        ReportLoad.publishSpec(app, client, base, hosts, dir.resolve("packages"));
         // Each view twice: with no report between views, and with one posted (untimed) before each.
         int churned = 0;
         for (boolean churn : List.of(false, true)) {
