@@ -15,12 +15,10 @@ import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.xnio.management.XnioWorkerMXBean;
 
 /**
  * The config server's HTTP API: the route table, in one place, and how each route runs (on the
@@ -62,6 +60,7 @@ public final class Api implements AutoCloseable {
   private final PackageStore store;
   private final ResponseCache cache = new ResponseCache();
   private final ReportHistory reportHistory;
+  private final HealthView health;
   private final BootstrapView bootstrap;
   private final Uploads uploads;
   /** Reports and hook calls: small bodies, kept apart from package uploads. */
@@ -99,13 +98,14 @@ public final class Api implements AutoCloseable {
     this.maxWait = limits.idleTimeout().minusSeconds(Math.min(5, limits.idleTimeout().toSeconds() / 2));
     this.bootstrap = new BootstrapView(store);
     this.store = store;
+    this.health = new HealthView(snapshots, rollouts.reports(), reportHistory, uploads, intake, polls, busy::get);
   }
 
   public HttpHandler handler() {
     RoutingHandler routes = new RoutingHandler()
         .get("/", view(takes(fleetPage::page, "state", "hostclass", "datacenter", "host", "page")))
         .get("/fleet", view(takes(fleetPage::document, "state", "hostclass", "datacenter", "page")))
-        .get("/health", this::health)
+        .get("/health", health::send)
         .get("/metrics", new BlockingHandler(this::metrics)) // a worker's: rollout figures read the reports
         .get("/datacenters", cached(view(true, takes(repo::datacenters))))
         .get("/datacenters/{dc}", cached(view(true, takes(repo::datacenter))))
@@ -324,88 +324,6 @@ public final class Api implements AutoCloseable {
 
   private static String cacheKey(HttpServerExchange exchange, Render.Format format) {
     return exchange.getRequestPath() + '?' + exchange.getQueryString() + '|' + format;
-  }
-
-  /** Answered on the I/O thread: no queueing behind worker threads busy with other requests. */
-  private void health(HttpServerExchange exchange) {
-    Snapshot current = snapshots.current();
-    Rejected rejected = snapshots.rejected();
-    String fetchError = snapshots.lastFetchError();
-    String stale = snapshots.staleness();
-    Map<String, Object> doc;
-    int status;
-    if (current == null) {
-      status = 503;
-      doc = Request.map("status", "starting", "error", rejected != null
-          ? "no valid commit yet: " + rejected.commit() + " is invalid"
-          : fetchError != null ? fetchError : "the first commit is not loaded yet");
-    } else if (!rollouts.reports().loaded() && !rollouts.reports().failedToLoad()) {
-      status = 503; // who is held and who is admitted is not known until every report is read
-      doc = Request.map("status", "starting", "commit", current.commit(), "error", "the hosts' reports are still loading");
-    } else {
-      status = 200;
-      boolean degraded = rejected != null || fetchError != null || stale != null || saturated(exchange) != null
-          || rollouts.reports().standing().stale() != null;
-      doc = Request.map("status", degraded ? "degraded" : "ok", "commit", current.commit(),
-          "loaded_at", current.loadedAt().toString());
-    }
-    XnioWorkerMXBean workers = exchange.getConnection().getWorker().getMXBean();
-    doc.put("workers", Request.map("busy", busy.get(), "threads", workers.getMaxWorkerPoolSize(),
-        "queued", workers.getWorkerQueueSize()));
-    doc.put("uploads", Request.map("busy", uploads.busy(), "threads", uploads.threads(), "queued", uploads.queued()));
-    doc.put("report_intake", Request.map("busy", intake.busy(), "threads", intake.threads(), "queued", intake.queued()));
-    doc.put("long_polls", Request.map("parked", polls.parked()));
-    ReportIndex.Standing index = rollouts.reports().standing();
-    Map<String, Object> reportsDoc = Request.map("hosts", index.hosts(), "loaded", index.loaded());
-    if (!index.loaded()) {
-      reportsDoc.put("loading", index.loading() + " of " + index.toLoad() + " read");
-    }
-    if (index.refreshedAt() != null) {
-      reportsDoc.put("refreshed_at", index.refreshedAt().toString());
-    }
-    if (index.stale() != null) {
-      reportsDoc.put("stale", index.stale());
-    }
-    if (index.lastRefresh() != null) {
-      reportsDoc.put("last_refresh", index.lastRefresh());
-    }
-    if (index.compacted() != null) {
-      reportsDoc.put("compacted", index.compacted());
-    }
-    if (reportHistory.lastError() != null) {
-      reportsDoc.put("history_error", reportHistory.lastError());
-    }
-    doc.put("reports", reportsDoc);
-    String saturated = saturated(exchange);
-    if (saturated != null) {
-      doc.put("saturated", saturated);
-    }
-    if (rejected != null) {
-      doc.put("rejected", Request.map("commit", rejected.commit(), "at", rejected.at().toString(),
-          "problems", rejected.problems().stream().map(Problem::toString).toList()));
-    }
-    if (fetchError != null) {
-      doc.put("fetch_error", fetchError);
-    }
-    if (stale != null) {
-      doc.put("stale", stale);
-    }
-    exchange.getResponseHeaders().put(COMMIT_HEADER, current == null ? "" : current.commit());
-    Request request = new Request(exchange, snapshots);
-    byte[] body = Render.render(doc, Responses.safeFormat(request));
-    exchange.setStatusCode(status);
-    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Responses.safeFormat(request).contentType);
-    exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
-    exchange.getResponseSender().send(ByteBuffer.wrap(body));
-  }
-
-  /** Why requests are waiting for a thread (every worker, upload or report thread busy, some queued), or null. */
-  private String saturated(HttpServerExchange exchange) {
-    XnioWorkerMXBean workers = exchange.getConnection().getWorker().getMXBean();
-    if (workers.getWorkerQueueSize() > 0) {
-      return "all " + workers.getMaxWorkerPoolSize() + " workers busy, " + workers.getWorkerQueueSize() + " requests waiting";
-    }
-    return uploads.saturated() != null ? uploads.saturated() : intake.saturated();
   }
 
   @Override
