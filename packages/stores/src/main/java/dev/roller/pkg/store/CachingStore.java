@@ -24,7 +24,10 @@ import java.util.concurrent.ExecutionException;
  * checks it against the remote sha256, stores it in the cache, then serves it. Concurrent reads of
  * one missing package fetch it once. Each cache entry is re-hashed the first time this process
  * serves it; a corrupt one is evicted and fetched again. Cached packages stay readable while the
- * remote store is down. Thread-safe.
+ * remote store is down. A package the remote store does not have is answered missing for {@link
+ * #MISSING_FOR} without asking again, unless it is published through this cache meanwhile: a
+ * commit naming a package not yet published has every host polling its spec ask for it, and that
+ * makes one remote look per package in that time, not one per request. Thread-safe.
  */
 public final class CachingStore implements PackageStore {
   private final PackageStore remote;
@@ -34,17 +37,47 @@ public final class CachingStore implements PackageStore {
   private final ConcurrentHashMap<PackageRef, CompletableFuture<Void>> fetching = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
+  /** How long a package the remote store did not have is taken to be missing without asking again. */
+  public static final java.time.Duration MISSING_FOR = java.time.Duration.ofSeconds(2);
+  /** The most packages remembered missing; past it, all are forgotten (asked again, never wrongly kept). */
+  static final int MISSING_KEPT = 10_000;
+  /** Packages the remote store did not have, and until when (the clock's nanoseconds) that answer holds. */
+  private final ConcurrentHashMap<PackageRef, Long> missingUntil = new ConcurrentHashMap<>();
+  private final java.util.function.LongSupplier nanoClock;
 
   public CachingStore(PackageStore remote, Path cacheDir) {
+    this(remote, cacheDir, System::nanoTime);
+  }
+
+  /** With {@code nanoClock} in place of {@link System#nanoTime} (tests: time passing without a wait). */
+  CachingStore(PackageStore remote, Path cacheDir, java.util.function.LongSupplier nanoClock) {
     this.remote = remote;
     this.cacheDir = cacheDir;
     this.cache = new FilesystemStore(cacheDir);
+    this.nanoClock = nanoClock;
   }
 
   @Override
   public Optional<StoredPackage> head(PackageRef id) throws IOException {
     Optional<StoredPackage> cached = cache.head(id);
-    return cached.isPresent() ? cached : remote.head(id);
+    if (cached.isPresent()) {
+      return cached;
+    }
+    long now = nanoClock.getAsLong();
+    Long until = missingUntil.get(id);
+    if (until != null && now - until < 0) {
+      return Optional.empty();
+    }
+    Optional<StoredPackage> found = remote.head(id);
+    if (found.isPresent()) {
+      missingUntil.remove(id);
+    } else {
+      if (missingUntil.size() >= MISSING_KEPT) {
+        missingUntil.clear();
+      }
+      missingUntil.put(id, now + MISSING_FOR.toNanos());
+    }
+    return found;
   }
 
   @Override
@@ -155,7 +188,7 @@ public final class CachingStore implements PackageStore {
   public PutResult put(PackageRef id, Path tarball, Sha256 sha256) throws IOException, PackageException {
     PutResult result = remote.put(id, tarball, sha256);
     cache.put(id, tarball, sha256);
-    verified.add(id);
+    verified.add(id); // and head finds it in the cache at once, missing before or not
     return result;
   }
 

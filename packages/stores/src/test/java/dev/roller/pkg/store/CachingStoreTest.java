@@ -3,6 +3,7 @@ package dev.roller.pkg.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.roller.pkg.PackageException;
 import dev.roller.repo.model.PackageRef;
@@ -31,10 +32,11 @@ class CachingStoreTest extends PackageStoreContract {
   private S3Store s3;
   private CountingStore remote;
 
-  /** Counts the downloads it passes through to the real S3 store. */
+  /** Counts the downloads and heads it passes through to the real S3 store. */
   static final class CountingStore implements PackageStore {
     final PackageStore inner;
     final AtomicInteger opens = new AtomicInteger();
+    final AtomicInteger heads = new AtomicInteger();
 
     CountingStore(PackageStore inner) {
       this.inner = inner;
@@ -42,6 +44,7 @@ class CachingStoreTest extends PackageStoreContract {
 
     @Override
     public Optional<StoredPackage> head(PackageRef id) throws IOException {
+      heads.incrementAndGet();
       return inner.head(id);
     }
 
@@ -184,5 +187,30 @@ class CachingStoreTest extends PackageStoreContract {
       assertArrayEquals(Files.readAllBytes(file), in.readAllBytes());
     }
     assertThrows(IOException.class, () -> cache.open(new PackageRef("other", "1.0")));
+  }
+
+  @Test
+  void aPackageNotPublishedIsAskedForOnceInTwoSecondsNotAtEveryRequest() throws Exception {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    CachingStore cache = new CachingStore(remote, scratch.resolve("cache"), now::get);
+    for (int i = 0; i < 100; i++) {
+      assertTrue(cache.head(WEB).isEmpty());
+    }
+    assertEquals(1, remote.heads.get(), "a hundred specs naming it, one look at S3");
+
+    // Published by another datacenter's server: seen here once the two seconds are up, not before.
+    Path file = publishElsewhere();
+    now.addAndGet(CachingStore.MISSING_FOR.toNanos() - 1);
+    assertTrue(cache.head(WEB).isEmpty());
+    now.addAndGet(1);
+    assertEquals(sha(file), cache.head(WEB).orElseThrow().sha256());
+    assertEquals(2, remote.heads.get());
+
+    // Published through this server: seen at once.
+    PackageRef api = new PackageRef("api", "2.0.0");
+    assertTrue(cache.head(api).isEmpty());
+    Path other = bytes("api", 1000, 4);
+    cache.put(api, other, sha(other));
+    assertEquals(sha(other), cache.head(api).orElseThrow().sha256());
   }
 }
