@@ -11,11 +11,9 @@ import dev.roller.server.snapshot.Rejected;
 import dev.roller.server.snapshot.Snapshot;
 import dev.roller.server.snapshot.Snapshots;
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,69 +45,11 @@ final class FleetPage {
     this.hostPage = new HostPage(this, fleet, rollouts, history, snapshots);
   }
 
-  /** What a request selects: any filter may be null; {@code page} counts from 1. */
-  private record Selection(Fleet.State state, String hostclass, String datacenter, int page) {
-    static Selection of(Request r, Snapshot s, Fleet.State byDefault) {
-      String stateName = r.query("state");
-      Fleet.State state = byDefault;
-      if (stateName != null) {
-        state = stateName.equals("any") ? null : Fleet.State.named(stateName);
-        if (state == null && !stateName.equals("any")) {
-          List<String> names = new ArrayList<>();
-          for (Fleet.State st : Fleet.State.values()) {
-            names.add(st.slug());
-          }
-          names.add("any");
-          throw ApiException.badRequest("'state' must be one of " + names + ", got " + NameRule.quote(stateName));
-        }
-      }
-      String hostclass = r.queryName("hostclass", NameRule.HOSTCLASS);
-      if (hostclass != null && !s.repo().hostclasses().containsKey(hostclass)) {
-        throw ApiException.notFound("no hostclass " + NameRule.quote(hostclass));
-      }
-      String datacenter = r.queryName("datacenter", NameRule.DATACENTER);
-      if (datacenter != null && !s.repo().datacenters().containsKey(datacenter)) {
-        throw ApiException.notFound("no datacenter " + NameRule.quote(datacenter));
-      }
-      int page = 1;
-      String asked = r.query("page");
-      if (asked != null) {
-        try {
-          page = Integer.parseInt(asked);
-        } catch (NumberFormatException e) {
-          page = 0;
-        }
-        if (page < 1) {
-          throw ApiException.badRequest("'page' must be a whole number from 1, got " + NameRule.quote(asked));
-        }
-      }
-      return new Selection(state, hostclass, datacenter, page);
-    }
-
-    /** This selection's URL on {@code path}, at {@code page}. */
-    String url(String path, int page) {
-      StringBuilder q = new StringBuilder();
-      if (state != null) {
-        q.append("&state=").append(state.slug());
-      }
-      if (hostclass != null) {
-        q.append("&hostclass=").append(enc(hostclass));
-      }
-      if (datacenter != null) {
-        q.append("&datacenter=").append(enc(datacenter));
-      }
-      if (page > 1) {
-        q.append("&page=").append(page);
-      }
-      return q.length() == 0 ? path : path + "?" + q.substring(1);
-    }
-  }
-
   /** {@code GET /fleet?state=&hostclass=&datacenter=&page=}: the hosts selected, a page of them, and their counts. */
   Reply document(Request r) {
     Snapshot s = r.snapshot();
     Fleet.Summary summary = fleet.summary(s);
-    Selection sel = Selection.of(r, s, null);
+    FleetSelection sel = FleetSelection.of(r, s, null);
     List<Fleet.Row> selected = summary.select(sel.state(), sel.hostclass(), sel.datacenter());
     int pages = Math.max(1, (selected.size() + PER_PAGE - 1) / PER_PAGE);
     List<Map<String, Object>> hosts = new ArrayList<>();
@@ -165,7 +105,7 @@ final class FleetPage {
     } else {
       Fleet.Summary summary = fleet.summary(s);
       boolean filtered = r.query("state") != null || r.query("hostclass") != null || r.query("datacenter") != null;
-      Selection sel = Selection.of(r, s, filtered ? null : Fleet.State.FAILING);
+      FleetSelection sel = FleetSelection.of(r, s, filtered ? null : Fleet.State.FAILING);
       head(html, "Roller fleet");
       banners(html, s, summary);
       crumbs(html, sel);
@@ -208,7 +148,7 @@ final class FleetPage {
     }
     html.append(index.hosts()).append(" reports");
     if (index.refreshedAt() != null) {
-      html.append(", read from the store at ").append(time(index.refreshedAt()));
+      html.append(", read from the store at ").append(Html.time(index.refreshedAt()));
     }
     html.append(" &middot; this page refreshes every ").append(REFRESH).append(" s</p></header>\n<main>\n");
   }
@@ -218,7 +158,7 @@ final class FleetPage {
     Rejected rejected = snapshots.rejected();
     if (rejected != null) {
       html.append("<div class=\"banner degraded\" role=\"alert\" id=\"degraded\">Degraded: commit <code>")
-          .append(Html.escape(rejected.commit())).append("</code> was rejected at ").append(time(rejected.at()))
+          .append(Html.escape(rejected.commit())).append("</code> was rejected at ").append(Html.time(rejected.at()))
           .append("; hosts are still served <code>").append(Html.escape(s.commit())).append("</code>.<ul>");
       List<Problem> problems = rejected.problems();
       for (Problem p : problems.subList(0, Math.min(5, problems.size()))) {
@@ -250,9 +190,9 @@ final class FleetPage {
     for (String hc : s.repo().hostclasses().keySet()) {
       Rollouts.HostclassRollout r = rollout(s, hc);
       if (r != null && r.halted()) {
-        html.append("<div class=\"banner halted\" role=\"alert\">Rollout of <a href=\"").append(Html.escape("/?hostclass=" + enc(hc)))
+        html.append("<div class=\"banner halted\" role=\"alert\">Rollout of <a href=\"").append(Html.escape("/?hostclass=" + Html.enc(hc)))
             .append("\">").append(Html.escape(hc)).append("</a> ").append(Html.escape(r.state()))
-            .append(" (<a href=\"").append(Html.escape("/?hostclass=" + enc(hc) + "&state=failing")).append("\">failing hosts</a>)</div>\n");
+            .append(" (<a href=\"").append(Html.escape("/?hostclass=" + Html.enc(hc) + "&state=failing")).append("\">failing hosts</a>)</div>\n");
       }
     }
   }
@@ -265,21 +205,21 @@ final class FleetPage {
     }
   }
 
-  private static void crumbs(StringBuilder html, Selection sel) {
+  private static void crumbs(StringBuilder html, FleetSelection sel) {
     html.append("<nav aria-label=\"where\"><a href=\"/\">fleet</a>");
     if (sel.datacenter() != null) {
-      html.append(" &rsaquo; datacenter <a href=\"").append(Html.escape("/?datacenter=" + enc(sel.datacenter()))).append("\">")
+      html.append(" &rsaquo; datacenter <a href=\"").append(Html.escape("/?datacenter=" + Html.enc(sel.datacenter()))).append("\">")
           .append(Html.escape(sel.datacenter())).append("</a>");
     }
     if (sel.hostclass() != null) {
-      html.append(" &rsaquo; hostclass <a href=\"").append(Html.escape("/?hostclass=" + enc(sel.hostclass()))).append("\">")
+      html.append(" &rsaquo; hostclass <a href=\"").append(Html.escape("/?hostclass=" + Html.enc(sel.hostclass()))).append("\">")
           .append(Html.escape(sel.hostclass())).append("</a>");
     }
     html.append(" &middot; as <a href=\"").append(Html.escape(sel.url("/fleet", 1))).append("\">YAML</a></nav>\n");
   }
 
   /** Hostclass rows, datacenter columns: each cell the hosts per state, coloured by the worst. */
-  private static void grid(StringBuilder html, Fleet.Summary summary, Selection sel) {
+  private static void grid(StringBuilder html, Fleet.Summary summary, FleetSelection sel) {
     TreeSet<String> datacenters = new TreeSet<>();
     TreeSet<String> hostclasses = new TreeSet<>();
     summary.grid().forEach((dc, byHc) -> {
@@ -291,7 +231,7 @@ final class FleetPage {
     Fleet.Counts totals = new Fleet.Counts();
     StringBuilder rows = new StringBuilder();
     for (String hc : hostclasses) {
-      rows.append("<tr><th class=\"hc\"><a href=\"").append(Html.escape("/?hostclass=" + enc(hc))).append("\">")
+      rows.append("<tr><th class=\"hc\"><a href=\"").append(Html.escape("/?hostclass=" + Html.enc(hc))).append("\">")
           .append(Html.escape(hc)).append("</a></th>");
       for (String dc : datacenters) {
         Fleet.Counts c = summary.grid().get(dc).get(hc);
@@ -304,7 +244,7 @@ final class FleetPage {
         }
         Fleet.State worst = c.worst();
         rows.append("<td class=\"cell-").append(worst.slug()).append("\" title=\"").append(Html.escape(hc + " in " + dc))
-            .append("\"><a href=\"").append(Html.escape("/?hostclass=" + enc(hc) + "&datacenter=" + enc(dc)
+            .append("\"><a href=\"").append(Html.escape("/?hostclass=" + Html.enc(hc) + "&datacenter=" + Html.enc(dc)
                 + (worst == Fleet.State.IN_SYNC ? "" : "&state=" + worst.slug()))).append("\">");
         String sep = "";
         for (Fleet.State st : Fleet.State.values()) {
@@ -320,21 +260,21 @@ final class FleetPage {
     html.append("<h2>Hosts by hostclass and datacenter</h2>\n<p class=\"totals\">");
     for (Fleet.State st : Fleet.State.values()) {
       html.append("<a class=\"s-").append(st.slug()).append("\" href=\"")
-          .append(Html.escape(new Selection(st, sel.hostclass(), sel.datacenter(), 1).url("/", 1))).append("\">")
+          .append(Html.escape(new FleetSelection(st, sel.hostclass(), sel.datacenter(), 1).url("/", 1))).append("\">")
           .append(Html.escape(st.label)).append(": ").append(totals.of(st)).append("</a>");
     }
-    html.append("<a href=\"").append(Html.escape(new Selection(null, sel.hostclass(), sel.datacenter(), 1).url("/", 1)
+    html.append("<a href=\"").append(Html.escape(new FleetSelection(null, sel.hostclass(), sel.datacenter(), 1).url("/", 1)
         + (sel.hostclass() == null && sel.datacenter() == null ? "?state=any" : ""))).append("\">all: ").append(totals.total())
         .append("</a></p>\n<table class=\"grid\"><tr><th class=\"hc\">hostclass</th>");
     for (String dc : datacenters) {
-      html.append("<th><a href=\"").append(Html.escape("/?datacenter=" + enc(dc))).append("\">").append(Html.escape(dc))
+      html.append("<th><a href=\"").append(Html.escape("/?datacenter=" + Html.enc(dc))).append("\">").append(Html.escape(dc))
           .append("</a></th>");
     }
     html.append("</tr>\n").append(rows).append("</table>\n");
   }
 
   /** A progress bar per hostclass whose rollout is declared or not complete. */
-  private void rollouts(StringBuilder html, Snapshot s, Selection sel) {
+  private void rollouts(StringBuilder html, Snapshot s, FleetSelection sel) {
     StringBuilder rows = new StringBuilder();
     for (String hc : s.repo().hostclasses().keySet()) {
       if (sel.hostclass() != null && !sel.hostclass().equals(hc)) {
@@ -349,7 +289,7 @@ final class FleetPage {
       if (total == 0 || (!r.declared() && r.count(Rollouts.State.DONE) == total)) {
         continue;
       }
-      rows.append("<tr><td><a href=\"").append(Html.escape("/?hostclass=" + enc(hc))).append("\">").append(Html.escape(hc))
+      rows.append("<tr><td><a href=\"").append(Html.escape("/?hostclass=" + Html.enc(hc))).append("\">").append(Html.escape(hc))
           .append("</a></td><td><div class=\"bar\">");
       for (Rollouts.State state : Rollouts.State.values()) {
         int n = r.count(state);
@@ -371,7 +311,7 @@ final class FleetPage {
     }
   }
 
-  private void hosts(StringBuilder html, Snapshot s, Fleet.Summary summary, Selection sel) {
+  private void hosts(StringBuilder html, Snapshot s, Fleet.Summary summary, FleetSelection sel) {
     List<Fleet.Row> selected = summary.select(sel.state(), sel.hostclass(), sel.datacenter());
     int pages = Math.max(1, (selected.size() + PER_PAGE - 1) / PER_PAGE);
     html.append("<h2 id=\"hosts\">").append(selected.size()).append(' ').append(sel.state() == null ? "" : Html.escape(sel.state().label) + " ")
@@ -387,11 +327,11 @@ final class FleetPage {
       Host h = row.host();
       Report rep = row.report();
       Map<String, Object> doc = rep == null ? Map.of() : rep.document();
-      html.append("<tr><td><a href=\"").append(Html.escape("/?host=" + enc(h.name()))).append("\">").append(Html.escape(h.name()))
+      html.append("<tr><td><a href=\"").append(Html.escape("/?host=" + Html.enc(h.name()))).append("\">").append(Html.escape(h.name()))
           .append("</a></td><td>").append(Html.escape(h.datacenter())).append("</td><td>").append(Html.escape(h.hostclass()))
           .append("</td><td class=\"s-").append(row.state().slug()).append("\">").append(Html.escape(row.state().label))
-          .append("</td><td>").append(text(doc.get("generation"))).append("</td><td><code>")
-          .append(Html.escape(shortCommit(doc.get("commit")))).append("</code></td><td>")
+          .append("</td><td>").append(Html.text(doc.get("generation"))).append("</td><td><code>")
+          .append(Html.escape(Html.shortCommit(doc.get("commit")))).append("</code></td><td>")
           .append(rep == null || rep.problem() != null ? "" : rep.verified() ? "verified" : "unverified").append("</td><td>")
           .append(ago(rep, now))
           .append("</td><td class=\"reason\">").append(Html.escape(reason(rep))).append("</td><td>");
@@ -402,7 +342,7 @@ final class FleetPage {
     pager(html, sel, pages);
   }
 
-  private static void pager(StringBuilder html, Selection sel, int pages) {
+  private static void pager(StringBuilder html, FleetSelection sel, int pages) {
     if (pages == 1) {
       return;
     }
@@ -452,22 +392,5 @@ final class FleetPage {
         : d.toMinutes() < 120 ? d.toMinutes() + " min ago" : d.toHours() < 48 ? d.toHours() + " h ago" : d.toDays() + " days ago";
     return "<time datetime=\"" + Html.escape(rep.receivedAt().toString()) + "\" title=\"" + Html.escape(rep.receivedAt().toString())
         + "\">" + ago + "</time>";
-  }
-
-  static String time(Instant at) {
-    return Html.escape(at.truncatedTo(ChronoUnit.SECONDS).toString());
-  }
-
-  static String text(Object v) {
-    return v == null ? "" : Html.escape(String.valueOf(v));
-  }
-
-  static String shortCommit(Object commit) {
-    String c = commit == null ? "" : String.valueOf(commit);
-    return c.length() > 12 ? c.substring(0, 12) : c;
-  }
-
-  static String enc(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 }

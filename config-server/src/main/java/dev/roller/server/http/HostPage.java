@@ -32,8 +32,8 @@ final class HostPage {
     Fleet.Status status = fleet.status(s, host.name());
     Report rep = rollouts.reports().standing().loaded() ? report(host.name()) : null;
     html.append("<nav aria-label=\"where\"><a href=\"/\">fleet</a> &rsaquo; datacenter <a href=\"")
-        .append(Html.escape("/?datacenter=" + FleetPage.enc(host.datacenter()))).append("\">").append(Html.escape(host.datacenter()))
-        .append("</a> &rsaquo; hostclass <a href=\"").append(Html.escape("/?hostclass=" + FleetPage.enc(host.hostclass()))).append("\">")
+        .append(Html.escape("/?datacenter=" + Html.enc(host.datacenter()))).append("\">").append(Html.escape(host.datacenter()))
+        .append("</a> &rsaquo; hostclass <a href=\"").append(Html.escape("/?hostclass=" + Html.enc(host.hostclass()))).append("\">")
         .append(Html.escape(host.hostclass())).append("</a></nav>\n<h2>").append(Html.escape(host.name()))
         .append(" <span class=\"s-").append(status.state().slug()).append("\">").append(Html.escape(status.state().label))
         .append("</span></h2>\n<table>");
@@ -72,9 +72,9 @@ final class HostPage {
     for (Report p : past) {
       Map<String, Object> doc = p.document();
       String change = p.commit() == null ? "" : changes.computeIfAbsent(p.commit(), this::change);
-      html.append("<tr><td>").append(FleetPage.text(doc.get("received_at"))).append("</td><td>").append(FleetPage.text(doc.get("result")))
-          .append("</td><td>").append(FleetPage.text(doc.get("generation"))).append("</td><td><code>")
-          .append(Html.escape(FleetPage.shortCommit(doc.get("commit")))).append("</code></td><td>").append(Html.escape(change))
+      html.append("<tr><td>").append(Html.text(doc.get("received_at"))).append("</td><td>").append(Html.text(doc.get("result")))
+          .append("</td><td>").append(Html.text(doc.get("generation"))).append("</td><td><code>")
+          .append(Html.escape(Html.shortCommit(doc.get("commit")))).append("</code></td><td>").append(Html.escape(change))
           .append("</td><td class=\"reason\">").append(Html.escape(FleetPage.reason(p))).append("</td></tr>\n");
     }
     html.append("</table>\n");
@@ -90,7 +90,7 @@ final class HostPage {
 
   private String change(String commit) {
     try {
-      return snapshots.history().commit(commit).map(c -> c.subject() + " (" + c.author() + ", " + FleetPage.time(c.time()) + ")")
+      return snapshots.history().commit(commit).map(c -> c.subject() + " (" + c.author() + ", " + Html.time(c.time()) + ")")
           .orElse("not in the repository");
     } catch (dev.roller.repo.ConfigRepoException e) {
       return "";
