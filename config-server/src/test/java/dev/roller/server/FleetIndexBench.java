@@ -119,7 +119,7 @@ class FleetIndexBench {
             List<Long> times = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
               if (churn) {
-                post(client, base, hosts.get((churned++ * 7919) % hosts.size()));
+                ReportLoad.report(client, base, hosts.get((churned++ * 7919) % hosts.size()));
               }
               long t = System.nanoTime();
               HttpResponse<String> r = get(client, base + path);
@@ -159,15 +159,6 @@ class FleetIndexBench {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (get(client, base + "/health").statusCode() != 200 && System.nanoTime() < deadline) {
       Thread.sleep(50); // measuring how long it takes: a poll, not a synchronisation
-    }
-  }
-
-  private static void post(HttpClient client, String base, String host) throws Exception {
-    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/hosts/" + host + "/report"))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"result\":\"failed\",\"error\":\"bench\"}"))
-        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 201) {
-      throw new IllegalStateException("a report answered " + r.statusCode() + ": " + r.body());
     }
   }
 

@@ -34,6 +34,16 @@ final class ReportLoad {
 
   private ReportLoad() {}
 
+  /** Posts one failed report for {@code host}, as the load does; anything but a 201 is an error. */
+  static void report(HttpClient client, String base, String host) throws Exception {
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/hosts/" + host + "/report"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"result\":\"failed\",\"error\":\"bench\"}"))
+        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException("a report answered " + r.statusCode() + ": " + r.body());
+    }
+  }
+
   /** The host whose spec {@link #run} asks for. */
   static String specHost(List<String> hosts) {
     return hosts.get(1);
@@ -105,12 +115,7 @@ final class ReportLoad {
             TimeUnit.NANOSECONDS.sleep(wait); // the schedule of an open-loop load
           }
           long t = System.nanoTime();
-          HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/hosts/" + h + "/report"))
-              .POST(HttpRequest.BodyPublishers.ofString("{\"result\":\"failed\",\"error\":\"bench\"}"))
-              .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() != 201) {
-            throw new IllegalStateException("a report answered " + r.statusCode() + ": " + r.body());
-          }
+          report(client, base, h);
           return (System.nanoTime() - t) / 1000;
         }));
       }

@@ -46,6 +46,8 @@ final class HealthView {
     Rejected rejected = snapshots.rejected();
     String fetchError = snapshots.lastFetchError();
     String stale = snapshots.staleness();
+    String saturated = saturated(exchange);
+    ReportIndex.Standing index = reports.standing();
     Map<String, Object> doc;
     int status;
     if (current == null) {
@@ -58,8 +60,7 @@ final class HealthView {
       doc = Request.map("status", "starting", "commit", current.commit(), "error", "the hosts' reports are still loading");
     } else {
       status = 200;
-      boolean degraded = rejected != null || fetchError != null || stale != null || saturated(exchange) != null
-          || reports.standing().stale() != null;
+      boolean degraded = rejected != null || fetchError != null || stale != null || saturated != null || index.stale() != null;
       doc = Request.map("status", degraded ? "degraded" : "ok", "commit", current.commit(),
           "loaded_at", current.loadedAt().toString());
     }
@@ -69,7 +70,6 @@ final class HealthView {
     doc.put("uploads", Request.map("busy", uploads.busy(), "threads", uploads.threads(), "queued", uploads.queued()));
     doc.put("report_intake", Request.map("busy", intake.busy(), "threads", intake.threads(), "queued", intake.queued()));
     doc.put("long_polls", Request.map("parked", polls.parked()));
-    ReportIndex.Standing index = reports.standing();
     Map<String, Object> reportsDoc = Request.map("hosts", index.hosts(), "loaded", index.loaded());
     if (!index.loaded()) {
       reportsDoc.put("loading", index.loading() + " of " + index.toLoad() + " read");
@@ -90,7 +90,6 @@ final class HealthView {
       reportsDoc.put("history_error", history.lastError());
     }
     doc.put("reports", reportsDoc);
-    String saturated = saturated(exchange);
     if (saturated != null) {
       doc.put("saturated", saturated);
     }
